@@ -1,0 +1,617 @@
+"""JaxArray: a mutable, NumPy-compatible array around a ``jax.Array``.
+
+A JaxArray is either a *root*, which owns a ``jax.Array`` (or a tracer inside
+``jit``), or a *view*: its root plus a :class:`~shim._layout.Layout`. Writes
+replace the root's value with the result of a compiled update kernel and bump
+the root's version; a view caches its gathered value and re-gathers only when
+the root's version has moved.
+
+The NumPy protocols (``__array_ufunc__``, ``__array_function__``), the
+operators and the NumPy-style methods are generated at the end of this module
+from one table each, and delegate to :mod:`shim._ufuncs` and
+:mod:`shim._functions`.
+"""
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _indexing, _kernels
+from ._indexing import AdvancedIndex, BasicIndex, MaskIndex
+from ._layout import Layout, normalize_axes
+
+__all__ = ["JaxArray", "wrap", "to_jax"]
+
+_Tracer = jax.core.Tracer
+
+
+class JaxArray:
+    """A mutable array on a JAX device that NumPy functions dispatch to.
+
+    Parameters
+    ----------
+    value : array_like
+        Data: a ``jax.Array``, NumPy array, JaxArray, nested sequence or
+        scalar. A JaxArray argument is copied (cheaply: JAX buffers are
+        immutable, so nothing is duplicated until one side is written).
+    dtype : data-type, optional
+        Dtype of the result; by default NumPy's rules (``float64``, ``int64``).
+
+    Notes
+    -----
+    Plain NumPy calls work on JaxArrays and return JaxArrays
+    (``np.sin(x)``, ``np.linalg.solve(a, b)``); writes (``x[i] = v``,
+    ``x += y``, ``out=``) update the array in place, and basic indexing returns
+    views that write through, as in NumPy. ``np.asarray(x)`` returns a
+    read-only host copy: writing to it does not change ``x``.
+    """
+
+    __slots__ = ("_value", "_base", "_layout", "_firsts", "_lows", "_version", "__weakref__")
+    __array_priority__ = 100
+
+    def __init__(self, value: Any, dtype: Any = None):
+        self._value = to_jax(value, dtype)
+        self._base = None
+        self._version = 0
+
+    # --- storage ----------------------------------------------------------------------
+
+    @property
+    def value(self) -> jax.Array:
+        """The data as an immutable ``jax.Array`` (a tracer inside ``jit``).
+
+        Assigning replaces the data in place (views write through); the new
+        value must have this array's shape and is cast to its dtype.
+        """
+        base = self._base
+        if base is None:
+            return self._value
+        if self._version != base._version:
+            self._value = _kernels.read(self._layout)(base._value, self._lows_arg())
+            self._version = base._version
+        return self._value
+
+    @value.setter
+    def value(self, new: Any) -> None:
+        new = new.value if type(new) is JaxArray else new
+        if np.shape(new) != self.shape:
+            raise ValueError(f"JaxArray.value: the new value has shape {np.shape(new)}, "
+                             f"but the array has shape {self.shape}; assign x[...] = v to broadcast")
+        self._assign(new)
+
+    def _assign(self, new) -> None:
+        """Replace the whole content with ``new`` (same shape; cast to our dtype)."""
+        if self._base is None and getattr(new, "dtype", None) == self._value.dtype \
+                and isinstance(new, jax.Array):
+            self._commit(new)
+        else:
+            self._write(Layout.identity(self.shape), (), (_kernels.set_all, np.shape(new)), (new,))
+
+    def _commit(self, new: jax.Array) -> None:
+        """Give a root a new value. Every change of a root's value goes through here."""
+        self._value = new
+        self._version += 1
+
+    def _target(self):
+        """(root, layout, firsts): where this array's elements live."""
+        if self._base is None:
+            return self, Layout.identity(self._value.shape), ()
+        return self._base, self._layout, self._firsts
+
+    def _write(self, layout, firsts, update, args) -> None:
+        """Apply ``update`` to the elements that ``layout``/``firsts`` select in our root."""
+        root = self if self._base is None else self._base
+        kernel = _kernels.write(layout, update)
+        lows = self._lows_arg() if self._base is not None and layout is self._layout \
+            and firsts == self._firsts else _kernels.lows_arg(layout, firsts)
+        root._commit(kernel(root._value, lows, *args))
+
+    def _update(self, update, args) -> None:
+        """Apply ``update`` (see :mod:`shim._kernels`) to every element of this array."""
+        _, layout, firsts = self._target()
+        self._write(layout, firsts, update, args)
+
+    def _lows_arg(self):
+        lows = self._lows
+        if lows is None and self._layout.dynamic:
+            lows = self._lows = jnp.asarray(self._layout.lows(self._firsts), dtype=jnp.int64)
+        return lows
+
+    @property
+    def base(self) -> "JaxArray | None":
+        """The root array this view reads and writes, or ``None`` for a root."""
+        return self._base
+
+    # --- attributes ---------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._value.shape if self._base is None else self._layout.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self._value.dtype if self._base is None else self._base._value.dtype
+
+    @property
+    def ndim(self) -> int:
+        return len(self.shape)
+
+    @property
+    def size(self) -> int:
+        size = 1
+        for n in self.shape:
+            size *= n
+        return size
+
+    @property
+    def itemsize(self) -> int:
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+    @property
+    def T(self) -> "JaxArray":
+        """The transposed array, a view (as in NumPy)."""
+        return self.transpose()
+
+    @property
+    def mT(self) -> "JaxArray":
+        """Transpose of the last two axes, a view."""
+        if self.ndim < 2:
+            raise ValueError("matrix transpose with ndim < 2 is undefined")
+        axes = list(range(self.ndim))
+        axes[-2:] = axes[-1], axes[-2]
+        return self._transposed(tuple(axes))
+
+    @property
+    def real(self) -> "JaxArray":
+        return wrap(jnp.real(self.value))
+
+    @property
+    def imag(self) -> "JaxArray":
+        return wrap(jnp.imag(self.value))
+
+    @property
+    def flat(self) -> "_FlatIterator":
+        """A 1-D handle on the elements in C order: ``x.flat[i]`` and ``x.flat[i] = v``."""
+        return _FlatIterator(self)
+
+    @property
+    def device(self):
+        """The device holding the data (array API)."""
+        value = self.value
+        if isinstance(value, _Tracer):
+            raise TypeError("JaxArray.device is not available inside jit (the value is traced)")
+        devices = value.devices()
+        return next(iter(devices)) if len(devices) == 1 else value.sharding
+
+    @property
+    def sharding(self):
+        return self.value.sharding
+
+    def to_device(self, device, /, *, stream=None) -> "JaxArray":
+        """A copy on ``device`` (array API)."""
+        if stream is not None:
+            raise ValueError("JaxArray.to_device: stream is not supported; pass stream=None")
+        return wrap(jax.device_put(self.value, device))
+
+    # --- indexing --------------------------------------------------------------------
+
+    def __getitem__(self, index) -> "JaxArray":
+        root, layout, firsts = self._target()
+        idx = _indexing.parse(index, self.shape)
+        if type(idx) is BasicIndex:
+            composed = layout.index(firsts, idx.items)
+            if composed is None:          # an empty slice of a new axis: nothing to view
+                return wrap(jnp.zeros(_basic_shape(idx.items), self.dtype))
+            if idx.scalar:                # NumPy returns a scalar here: a copy, not a view
+                new_layout, new_firsts = composed
+                return wrap(_kernels.read(new_layout)(root._value,
+                                                      _kernels.lows_arg(new_layout, new_firsts)))
+            return _view(root, *composed)
+        region = layout.index(firsts, idx.region)
+        if region is None:
+            return wrap(self.value[_unwrap_index(index)])
+        _indexing.check_device_bounds(idx)
+        region_layout, region_firsts = region
+        kernel = _kernels.read_advanced(region_layout, idx.template)
+        return wrap(kernel(root._value, _kernels.lows_arg(region_layout, region_firsts),
+                           idx.arrays))
+
+    def __setitem__(self, index, value) -> None:
+        root, layout, firsts = self._target()
+        idx = _indexing.parse(index, self.shape, mask_ok=True)
+        value = _as_value(value, self.dtype, "JaxArray.__setitem__")
+        vshape = np.shape(value)
+        if type(idx) is BasicIndex:
+            composed = layout.index(firsts, idx.items)
+            if composed is None:          # an empty slice of a new axis: nothing to write
+                _broadcast_value(vshape, _basic_shape(idx.items), advanced=False)
+                return
+            target_layout, target_firsts = composed
+            shape = _broadcast_value(vshape, target_layout.shape, advanced=False)
+            self._write(target_layout, target_firsts, (_kernels.set_all, shape), (value,))
+            return
+        if type(idx) is MaskIndex:
+            mask = idx.mask
+            shape = _mask_value_shape(vshape, self.shape[np.ndim(mask):])
+            if shape is not None:
+                self._write(layout, firsts, (_kernels.set_masked, np.ndim(mask), shape),
+                            (mask, value))
+                return
+            idx = _indexing.parse(index, self.shape)
+        region = layout.index(firsts, idx.region)
+        if region is None:                # an empty slice of a new axis: nothing to write
+            return
+        region_layout, region_firsts = region
+        _indexing.check_device_bounds(idx)
+        target = _indexing.advanced_shape(region_layout.shape, idx.template,
+                                          [np.shape(a) for a in idx.arrays])
+        shape = _broadcast_value(vshape, target, advanced=True)
+        self._write(region_layout, region_firsts,
+                    (_kernels.set_advanced, idx.template, shape), (idx.arrays, value))
+
+    # --- views ------------------------------------------------------------------------
+
+    def transpose(self, *axes) -> "JaxArray":
+        """Permute the axes; a view (as in NumPy). ``x.transpose(1, 0)`` or ``x.transpose((1, 0))``."""
+        if len(axes) == 1 and (axes[0] is None or not isinstance(axes[0], (int, np.integer))):
+            axes = axes[0]
+        if axes is None or axes == ():
+            axes = tuple(range(self.ndim))[::-1]
+        return self._transposed(normalize_axes(axes, self.ndim, "transpose"))
+
+    def _transposed(self, axes) -> "JaxArray":
+        root, layout, firsts = self._target()
+        return _view(root, layout.transpose(axes), firsts)
+
+    def _reshaped(self, shape) -> "JaxArray | None":
+        """A view with this shape, or ``None`` if NumPy semantics need a copy here."""
+        root, layout, firsts = self._target()
+        new_layout = layout.reshape(shape)
+        return None if new_layout is None else _view(root, new_layout, firsts)
+
+    def view(self, dtype=None, type=None) -> "JaxArray":
+        """A new view of the same data; with ``dtype``, a reinterpreting copy."""
+        if type is not None:
+            raise TypeError("JaxArray.view: the 'type' argument is not supported")
+        if dtype is None or np.dtype(dtype) == self.dtype:
+            root, layout, firsts = self._target()
+            return _view(root, layout, firsts)
+        dtype = np.dtype(dtype)
+        if dtype.itemsize != self.dtype.itemsize:
+            raise TypeError(f"JaxArray.view: changing the item size ({self.dtype} to {dtype}) "
+                            "is not supported; only same-size reinterpretation is")
+        return wrap(jax.lax.bitcast_convert_type(self.value, dtype))
+
+    # --- conversion --------------------------------------------------------------------
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        if copy is False:
+            raise ValueError("JaxArray: a NumPy array cannot be made without copying "
+                             "(copy=False); the data lives in a JAX buffer")
+        value = self.value
+        if isinstance(value, _Tracer):
+            raise TypeError(_traced_conversion("numpy.asarray(x)"))
+        array = np.asarray(value)
+        if dtype is not None and array.dtype != dtype:
+            return array.astype(dtype)
+        return array.copy() if copy else array
+
+    def __jax_array__(self) -> jax.Array:
+        return self.value
+
+    def __dlpack__(self, **kwargs):
+        return self.value.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self):
+        return self.value.__dlpack_device__()
+
+    def __array_namespace__(self, *, api_version: str | None = None):
+        if api_version is not None and api_version not in _API_VERSIONS:
+            raise ValueError(f"JaxArray.__array_namespace__: api_version {api_version!r} is not "
+                             f"supported; allowed: {', '.join(_API_VERSIONS)} or None")
+        import shim
+        return shim
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            raise ValueError("The truth value of an array with more than one element is "
+                             "ambiguous. Use a.any() or a.all()")
+        return bool(self._concrete("bool(x)"))
+
+    def __float__(self) -> float:
+        return float(self._scalar("float(x)"))
+
+    def __int__(self) -> int:
+        return int(self._scalar("int(x)"))
+
+    def __complex__(self) -> complex:
+        return complex(self._scalar("complex(x)"))
+
+    def __index__(self) -> int:
+        if not np.issubdtype(self.dtype, np.integer) or self.ndim:
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        return int(self._concrete("operator.index(x)"))
+
+    def _scalar(self, what):
+        if self.size != 1:
+            raise TypeError("only length-1 arrays can be converted to Python scalars")
+        return self._concrete(what).reshape(())
+
+    def _concrete(self, what):
+        value = self.value
+        if isinstance(value, _Tracer):
+            raise TypeError(_traced_conversion(what))
+        return np.asarray(value)
+
+    def item(self, *args):
+        """The element as a Python scalar: ``x.item()``, ``x.item(i)``, ``x.item(i, j)``."""
+        array = self._concrete("x.item()")
+        return array.item(*args)
+
+    def tolist(self):
+        """The data as nested Python lists of Python scalars."""
+        return self._concrete("x.tolist()").tolist()
+
+    def tobytes(self, order="C") -> bytes:
+        return self._concrete("x.tobytes()").tobytes(order)
+
+    def __len__(self) -> int:
+        shape = self.shape
+        if not shape:
+            raise TypeError("len() of unsized object")
+        return shape[0]
+
+    def __iter__(self):
+        shape = self.shape
+        if not shape:
+            raise TypeError("iteration over a 0-d array")
+        if len(shape) == 1:             # elements are scalars (copies), as in NumPy
+            return iter([wrap(v) for v in self.value])
+        return (self[i] for i in range(shape[0]))
+
+    def __repr__(self) -> str:
+        value = self.value
+        if isinstance(value, _Tracer):
+            return f"JaxArray({value})"
+        text = np.array_repr(np.asarray(value))
+        return "JaxArray" + text[5:].replace("\n" + " " * 6, "\n" + " " * 9)
+
+    def __str__(self) -> str:
+        value = self.value
+        if isinstance(value, _Tracer):
+            return str(value)
+        return np.array_str(np.asarray(value))
+
+    def __format__(self, spec: str) -> str:
+        return format(self._concrete("format(x)"), spec)
+
+    def __reduce__(self):
+        return _from_numpy, (self._concrete("pickle"),)
+
+    def __copy__(self) -> "JaxArray":
+        return self.copy()
+
+    def __deepcopy__(self, memo) -> "JaxArray":
+        return self.copy()
+
+    def copy(self, order="K") -> "JaxArray":
+        """A new root array with the same data (cheap: JAX buffers are immutable)."""
+        return wrap(self.value)
+
+    def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True) -> "JaxArray":
+        """A copy cast to ``dtype``; ``copy=False`` returns ``self`` if no cast is needed."""
+        dtype = _canonical_dtype(dtype)
+        if not np.can_cast(self.dtype, dtype, casting):
+            raise TypeError(f"Cannot cast array data from {self.dtype!r} to {dtype!r} "
+                            f"according to the rule {casting!r}")
+        if dtype == self.dtype:
+            return self.copy() if copy else self
+        return wrap(self.value.astype(dtype))
+
+    # --- in-place methods -----------------------------------------------------------------
+
+    def fill(self, value) -> None:
+        """Set every element to the scalar ``value``."""
+        self[...] = value
+
+    def sort(self, axis=-1, kind=None, order=None, *, stable=None) -> None:
+        """Sort in place along ``axis``."""
+        if order is not None:
+            raise ValueError("JaxArray.sort: 'order' applies to structured arrays only")
+        self._assign(jnp.sort(self.value, axis=axis))
+
+    def partition(self, kth, axis=-1, kind="introselect", order=None) -> None:
+        """Partition in place (as ``numpy.partition``)."""
+        self._assign(jnp.partition(self.value, kth, axis=axis))
+
+    def put(self, indices, values, mode="raise") -> None:
+        """``numpy.put(self, indices, values, mode)``: set elements by flat index."""
+        np.put(self, indices, values, mode=mode)
+
+    __hash__ = None  # mutable, like numpy.ndarray
+
+
+# --- construction helpers --------------------------------------------------------------
+
+def wrap(value) -> JaxArray:
+    """A new root JaxArray holding ``value`` (a ``jax.Array`` or tracer), unchecked."""
+    array = object.__new__(JaxArray)
+    array._value = value
+    array._base = None
+    array._version = 0
+    return array
+
+
+def _view(root: JaxArray, layout, firsts) -> JaxArray:
+    view = object.__new__(JaxArray)
+    view._value = None
+    view._base = root
+    view._layout = layout
+    view._firsts = firsts
+    view._lows = None
+    view._version = -1
+    return view
+
+
+def _from_numpy(array: np.ndarray) -> JaxArray:
+    return JaxArray(array)
+
+
+_UNSUPPORTED_KINDS = "OSUVMm"
+
+
+def _canonical_dtype(dtype) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype.kind in _UNSUPPORTED_KINDS:
+        raise TypeError(f"JaxArray: dtype {dtype} is not supported by JAX; allowed: bool, "
+                        "integer, floating and complex types")
+    return jax.dtypes.canonicalize_dtype(dtype)
+
+
+def to_jax(value, dtype=None):
+    """``value`` as a ``jax.Array`` with NumPy's dtype rules (``float64``, ``int64``)."""
+    if type(value) is JaxArray:
+        value = value.value
+        return value if dtype is None else value.astype(_canonical_dtype(dtype))
+    if isinstance(value, jax.Array):
+        return value if dtype is None else value.astype(_canonical_dtype(dtype))
+    if not isinstance(value, np.ndarray):
+        value = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
+    if dtype is not None:
+        dtype = _canonical_dtype(dtype)
+    elif value.dtype.kind in _UNSUPPORTED_KINDS:
+        _canonical_dtype(value.dtype)
+    return jnp.asarray(value, dtype=dtype)
+
+
+def _traced_conversion(what: str) -> str:
+    return (f"{what} needs a concrete value, but inside jit the array is traced (its value is "
+            "not known while compiling). Use np.where/shim.cond for branches on array values, "
+            "or mark the argument static.")
+
+
+_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
+
+
+# --- write helpers ---------------------------------------------------------------------
+
+def _as_value(value, dtype, func):
+    """An operand for a write kernel: jax/NumPy array or Python scalar, checked like NumPy."""
+    t = type(value)
+    if t is JaxArray:
+        return value.value
+    if t is float or t is int or t is bool or t is complex:
+        if dtype.kind in "iu" and t is not bool:
+            if t is int:
+                info = np.iinfo(dtype)
+                if not info.min <= value <= info.max:
+                    raise OverflowError(f"Python integer {value} out of bounds for {dtype}")
+            elif t is float and not np.isfinite(value):
+                raise ValueError(f"cannot convert float {value} to integer")
+        return value
+    if isinstance(value, (jax.Array, np.ndarray, np.generic)):
+        if value.dtype.kind in _UNSUPPORTED_KINDS:
+            raise TypeError(f"{func}: cannot assign values of dtype {value.dtype} to a "
+                            f"JaxArray of dtype {dtype}")
+        return value
+    try:
+        array = np.asarray(value)
+    except Exception as exc:
+        raise TypeError(f"{func}: cannot assign a {t.__name__} to a JaxArray") from exc
+    if array.dtype.kind in _UNSUPPORTED_KINDS:
+        raise TypeError(f"{func}: cannot assign a {t.__name__} ({array.dtype}) to a JaxArray "
+                        f"of dtype {dtype}; allowed: numbers, arrays and sequences of numbers")
+    return array
+
+
+def _broadcast_value(vshape, target, advanced):
+    """The value's shape with extra leading 1s dropped, checked to broadcast to ``target``."""
+    shape = tuple(vshape)
+    while len(shape) > len(target) and shape[0] == 1:
+        shape = shape[1:]
+    ok = len(shape) <= len(target) and all(
+        v == 1 or v == t for v, t in zip(shape[::-1], target[::-1]))
+    if not ok:
+        if advanced:
+            raise ValueError(f"shape mismatch: value array of shape {tuple(vshape)} could not be "
+                             f"broadcast to indexing result of shape {tuple(target)}")
+        raise ValueError(f"could not broadcast input array from shape {tuple(vshape)} into "
+                         f"shape {tuple(target)}")
+    return shape
+
+
+def _mask_value_shape(vshape, rest):
+    """Value shape for ``where(mask, value, x)``, or None if the value needs the selection."""
+    shape = tuple(vshape)
+    while len(shape) > len(rest) and shape[0] == 1:
+        shape = shape[1:]
+    if len(shape) > len(rest):
+        return None
+    if all(v == 1 or v == t for v, t in zip(shape[::-1], rest[::-1])):
+        return shape
+    return None
+
+
+def _basic_shape(items) -> tuple[int, ...]:
+    """The result shape of a parsed basic index."""
+    return tuple(1 if item[0] == "n" else item[3] for item in items if item[0] != "i")
+
+
+def _unwrap_index(index):
+    if type(index) is tuple:
+        return tuple(i.value if type(i) is JaxArray else i for i in index)
+    return index.value if type(index) is JaxArray else index
+
+
+class _FlatIterator:
+    """``x.flat``: read and write elements by C-order flat index."""
+
+    __slots__ = ("_array",)
+
+    def __init__(self, array: JaxArray):
+        self._array = array
+
+    def _flat(self) -> JaxArray:
+        array = self._array
+        flat = array._reshaped((array.size,))
+        return flat if flat is not None else array.ravel()
+
+    def __getitem__(self, index):
+        return self._flat()[index]
+
+    def __setitem__(self, index, value):
+        array = self._array
+        flat = array._reshaped((array.size,))
+        if flat is None:
+            raise TypeError("x.flat[...] = v is supported on whole arrays and reshapes of them; "
+                            "this array is a strided or transposed view")
+        flat[index] = value
+
+    def __iter__(self):
+        return iter(self._flat())
+
+    def __len__(self) -> int:
+        return self._array.size
+
+    def __array__(self, dtype=None, copy=None):
+        return self._flat().__array__(dtype, copy)
+
+
+# The protocol layer is imported last: it needs JaxArray, and the class's
+# generated members (below) need it.
+from . import _functions, _ufuncs  # noqa: E402
+
+_ufuncs.install_operators(JaxArray)
+_functions.install_methods(JaxArray)
+JaxArray.__array_ufunc__ = _ufuncs.array_ufunc
+JaxArray.__array_function__ = _functions.array_function
+jax.tree_util.register_pytree_node(
+    JaxArray, lambda x: ((x.value,), None), lambda _, children: wrap(children[0]))

@@ -1,0 +1,94 @@
+"""Library-wide settings: ``shim.config``.
+
+Settings are plain attributes validated on assignment; ``config.override(...)``
+changes some for the duration of a ``with`` block.
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import jax
+
+__all__ = ["config", "Config", "FallbackWarning"]
+
+_FALLBACK_MODES = ("warn", "error", "silent")
+
+
+class FallbackWarning(UserWarning):
+    """A NumPy function ran on host (NumPy) copies because JAX has no version of it.
+
+    Emitted once per function. ``shim.config.fallback = "error"`` turns the
+    warning into a :class:`TypeError`; ``"silent"`` suppresses it.
+    """
+
+
+class Config:
+    """Settings of the shim library.
+
+    Attributes
+    ----------
+    fallback : {"warn", "error", "silent"}
+        What happens when a NumPy function with no JAX implementation is called
+        on JaxArrays: ``"warn"`` (default) runs NumPy on host copies and emits a
+        :class:`FallbackWarning` once per function; ``"error"`` raises
+        :class:`TypeError`; ``"silent"`` runs NumPy without a warning.
+    x64 : bool
+        ``True`` (default): 64-bit types exist and the default dtypes are
+        NumPy's (float64, int64). ``False``: every 64-bit type becomes its
+        32-bit counterpart, which is faster on accelerators; results then differ
+        from NumPy in precision. This is JAX's ``jax_enable_x64`` flag, so it
+        also applies to plain JAX code in the same process.
+    """
+
+    __slots__ = ("_fallback",)
+
+    def __init__(self) -> None:
+        self._fallback = "warn"
+
+    @property
+    def fallback(self) -> str:
+        return self._fallback
+
+    @fallback.setter
+    def fallback(self, mode: str) -> None:
+        if mode not in _FALLBACK_MODES:
+            raise ValueError(
+                f"shim.config.fallback: got {mode!r}; allowed: {', '.join(map(repr, _FALLBACK_MODES))}")
+        self._fallback = mode
+
+    @property
+    def x64(self) -> bool:
+        return bool(jax.config.jax_enable_x64)
+
+    @x64.setter
+    def x64(self, enabled: bool) -> None:
+        if not isinstance(enabled, bool):
+            raise TypeError(f"shim.config.x64: got {enabled!r}; allowed: True or False")
+        jax.config.update("jax_enable_x64", enabled)
+
+    @contextlib.contextmanager
+    def override(self, **settings) -> Iterator["Config"]:
+        """Change settings inside a ``with`` block and restore them after it.
+
+        >>> with shim.config.override(fallback="error"):
+        ...     pass
+        """
+        unknown = sorted(set(settings) - {"fallback", "x64"})
+        if unknown:
+            raise TypeError(f"shim.config.override: unknown setting(s) {unknown}; allowed: 'fallback', 'x64'")
+        saved = {name: getattr(self, name) for name in settings}
+        try:
+            for name, value in settings.items():
+                setattr(self, name, value)
+            yield self
+        finally:
+            for name, value in saved.items():
+                setattr(self, name, value)
+
+    def __repr__(self) -> str:
+        return f"shim.config(fallback={self.fallback!r}, x64={self.x64!r})"
+
+
+config = Config()
+jax.config.update("jax_enable_x64", True)

@@ -1,0 +1,279 @@
+"""Parsing NumPy indices against a shape, with NumPy's rules and errors.
+
+:func:`parse` turns ``x[index]`` into one of
+
+* :class:`BasicIndex` -- integers, slices, ``...`` and ``None``: the result is
+  a view (:meth:`shim._layout.Layout.index` composes it);
+* :class:`MaskIndex` -- one boolean array over the leading axes, for writes:
+  ``x[mask] = v`` becomes ``where(mask, v, x)``, with no data-dependent shape;
+* :class:`AdvancedIndex` -- anything with integer or boolean arrays: the slices
+  are applied first as a view (``region``), then ``template`` says how to index
+  that region with ``arrays``. The split keeps NumPy's rule for where the
+  broadcast dimensions go, because every advanced item keeps its position.
+
+Integer indices are bounds-checked eagerly (JAX would clamp them). Integer
+arrays on the host are checked here; arrays on a device are checked by the
+caller with :func:`check_device_bounds` unless they are being traced.
+"""
+from __future__ import annotations
+
+import operator
+from typing import NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+__all__ = ["parse", "BasicIndex", "AdvancedIndex", "MaskIndex", "check_device_bounds",
+           "advanced_shape", "INVALID_INDEX"]
+
+INVALID_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
+                 "integer or boolean arrays are valid indices")
+
+
+class BasicIndex(NamedTuple):
+    items: tuple          # ("n",) | ("i", k) | ("s", first, step, length), one per output step
+    scalar: bool          # integers consumed every axis and there was no Ellipsis
+
+
+class MaskIndex(NamedTuple):
+    mask: object          # boolean array (numpy or jax) over the leading mask.ndim axes
+
+
+class AdvancedIndex(NamedTuple):
+    region: tuple         # basic items, applied first (slices, full axes, new axes)
+    template: tuple       # per region axis / None: ":", None or ("a", k)
+    arrays: list          # index arrays (numpy, jax, or Python ints)
+    device_checks: tuple  # (k, axis size) for device integer arrays to bounds-check
+
+
+def parse(index, shape: tuple[int, ...], *, mask_ok: bool = False):
+    """Classify and normalise ``index`` for an array of ``shape``.
+
+    ``mask_ok`` lets a lone boolean array come back as :class:`MaskIndex`
+    (used by writes); otherwise it is turned into integer arrays.
+    """
+    items = index if type(index) is tuple else (index,)
+    kinds = []
+    consumed = 0
+    has_ellipsis = False
+    advanced = False
+    for item in items:
+        kind, item = _classify(item)
+        if kind == "e":
+            if has_ellipsis:
+                raise IndexError("an index can only have a single ellipsis ('...')")
+            has_ellipsis = True
+        elif kind in ("i", "s", "ia"):
+            consumed += 1
+        elif kind == "ba":
+            consumed += max(np.ndim(item), 0)
+        if kind in ("ia", "ba", "B"):
+            advanced = True
+        kinds.append((kind, item))
+    ndim = len(shape)
+    if consumed > ndim:
+        raise IndexError(f"too many indices for array: array is {ndim}-dimensional, "
+                         f"but {consumed} were indexed")
+    expanded = []
+    for kind, item in kinds:
+        if kind == "e":
+            expanded.extend([("s", slice(None))] * (ndim - consumed))
+        else:
+            expanded.append((kind, item))
+    if not has_ellipsis:
+        expanded.extend([("s", slice(None))] * (ndim - consumed))
+
+    if not advanced:
+        return _basic(expanded, shape, scalar=not has_ellipsis)
+    if (mask_ok and len(expanded) - (ndim - consumed) == 1 and expanded[0][0] == "ba"
+            and np.ndim(expanded[0][1]) > 0):
+        mask = expanded[0][1]
+        _check_mask_shape(mask, shape, 0)
+        return MaskIndex(mask)
+    return _advanced(expanded, shape)
+
+
+def _classify(item):
+    """('n' | 'e' | 's' | 'i' | 'B' | 'ia' | 'ba', normalised item)."""
+    if item is None:
+        return "n", None
+    if item is Ellipsis:
+        return "e", None
+    t = type(item)
+    if t is slice:
+        return "s", item
+    if t is int:
+        return "i", item
+    if t is bool or t is np.bool_:
+        return "B", bool(item)
+    if isinstance(item, np.integer):
+        return "i", int(item)
+    as_jax = getattr(item, "__jax_array__", None)
+    if as_jax is not None:            # a JaxArray
+        item = as_jax()
+    if isinstance(item, jax.Array):
+        if isinstance(item, jax.core.Tracer):
+            return _array_kind(item.dtype, item, traced=True)
+        if item.ndim == 0 and jnp.issubdtype(item.dtype, jnp.integer):
+            return "i", int(item)
+        return _array_kind(item.dtype, item)
+    if isinstance(item, (list, tuple, np.ndarray)) or hasattr(item, "__array__"):
+        arr = np.asarray(item)
+        if arr.size == 0 and arr.dtype == np.float64 and not isinstance(item, np.ndarray):
+            arr = arr.astype(np.intp)
+        if arr.ndim == 0 and np.issubdtype(arr.dtype, np.integer):
+            return "i", int(arr)
+        return _array_kind(arr.dtype, arr)
+    try:
+        return "i", operator.index(item)
+    except TypeError:
+        raise IndexError(INVALID_INDEX) from None
+
+
+def _array_kind(dtype, arr, traced=False):
+    if dtype == np.bool_:
+        if np.ndim(arr) == 0:
+            if traced:
+                raise IndexError("a traced boolean scalar cannot be used as an index; "
+                                 "use np.where instead")
+            return "B", bool(arr)
+        return "ba", arr
+    if np.issubdtype(dtype, np.integer):
+        return "ia", arr
+    raise IndexError("arrays used as indices must be of integer (or boolean) type")
+
+
+def _basic(expanded, shape, scalar):
+    items = []
+    axis = 0
+    for kind, item in expanded:
+        if kind == "n":
+            items.append(("n",))
+            scalar = False
+            continue
+        n = shape[axis]
+        if kind == "i":
+            items.append(("i", _check_int(item, n, axis)))
+        else:
+            items.append(_slice_item(item, n))
+            scalar = False
+        axis += 1
+    return BasicIndex(tuple(items), scalar)
+
+
+def _slice_item(s: slice, n: int):
+    start, stop, step = s.indices(n)
+    length = len(range(start, stop, step))
+    return ("s", start if length else 0, step if length else 1, length)
+
+
+def _check_int(i: int, n: int, axis: int) -> int:
+    if not -n <= i < n:
+        raise IndexError(f"index {i} is out of bounds for axis {axis} with size {n}")
+    return i + n if i < 0 else i
+
+
+def _check_mask_shape(mask, shape, axis):
+    for j, m in enumerate(np.shape(mask)):
+        n = shape[axis + j]
+        if m != n:
+            raise IndexError(f"boolean index did not match indexed array along axis {axis + j}; "
+                             f"size of axis is {n} but size of corresponding boolean axis is {m}")
+
+
+def _advanced(expanded, shape):
+    region, template, arrays, checks = [], [], [], []
+    axis = 0
+
+    def take_axis():
+        nonlocal axis
+        region.append(("s", 0, 1, shape[axis]))
+        template.append(("a", len(arrays)))
+        axis += 1
+
+    for kind, item in expanded:
+        if kind == "n":
+            template.append(None)
+        elif kind == "B":                 # NumPy: a new length-1 axis indexed by [0] or []
+            region.append(("n",))
+            template.append(("a", len(arrays)))
+            arrays.append(np.zeros(1 if item else 0, dtype=np.intp))
+        elif kind == "s":
+            region.append(_slice_item(item, shape[axis]))
+            template.append(":")
+            axis += 1
+        elif kind == "i":
+            arrays_item = _check_int(item, shape[axis], axis)
+            take_axis()
+            arrays.append(arrays_item)
+        elif kind == "ia":
+            if isinstance(item, np.ndarray):
+                _check_host_bounds(item, shape[axis], axis)
+            elif not isinstance(item, jax.core.Tracer):
+                checks.append((len(arrays), shape[axis], axis))
+            take_axis()
+            arrays.append(item)
+        else:                             # a boolean array over item.ndim axes
+            if isinstance(item, jax.core.Tracer):
+                raise IndexError(
+                    "boolean mask indexing gives an array whose shape depends on the mask's values, "
+                    "which cannot be traced (inside jit); use np.where(mask, new, old) to write "
+                    "through a mask, or np.nonzero(mask, size=n) to read")
+            _check_mask_shape(item, shape, axis)
+            for nz in np.nonzero(np.asarray(item)):
+                take_axis()
+                arrays.append(nz)
+    return AdvancedIndex(tuple(region), tuple(template), arrays, tuple(checks))
+
+
+def _check_host_bounds(arr: np.ndarray, n: int, axis: int) -> None:
+    if arr.size and (arr.min() < -n or arr.max() >= n):
+        bad = arr[(arr < -n) | (arr >= n)].flat[0]
+        raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+
+
+@jax.jit
+def _out_of_bounds(arr, n):
+    bad = (arr < -n) | (arr >= n)
+    return jnp.any(bad), jnp.where(jnp.any(bad), arr.ravel()[jnp.argmax(bad.ravel())], 0)
+
+
+def check_device_bounds(index: AdvancedIndex) -> None:
+    """Bounds-check the device-resident integer arrays of ``index`` (waits for them)."""
+    for k, n, axis in index.device_checks:
+        arr = index.arrays[k]
+        if arr.size:
+            bad, value = _out_of_bounds(arr, n)
+            if bool(bad):
+                raise IndexError(f"index {int(value)} is out of bounds for axis {axis} with size {n}")
+
+
+def build_index(template: tuple, arrays) -> tuple:
+    """The index tuple that ``template`` describes, for use inside a kernel."""
+    return tuple(slice(None) if t == ":" else None if t is None else arrays[t[1]]
+                 for t in template)
+
+
+def advanced_shape(region_shape: tuple[int, ...], template: tuple, array_shapes) -> tuple[int, ...]:
+    """NumPy's result shape for ``region[template]`` (advanced indexing rules)."""
+    try:
+        broadcast = np.broadcast_shapes(*array_shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing arrays could not be broadcast together with "
+                         "shapes " + " ".join(str(tuple(s)) for s in array_shapes)) from None
+    positions = [i for i, t in enumerate(template) if isinstance(t, tuple)]
+    adjacent = positions == list(range(positions[0], positions[-1] + 1))
+    before, after = [], []
+    axis = 0
+    for i, t in enumerate(template):
+        if isinstance(t, tuple):
+            axis += 1
+            continue
+        size = 1 if t is None else region_shape[axis]
+        if t == ":":
+            axis += 1
+        (before if i < positions[0] else after).append(size)
+    if adjacent:
+        return tuple(before) + broadcast + tuple(after)
+    return broadcast + tuple(before) + tuple(after)

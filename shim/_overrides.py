@@ -1,0 +1,509 @@
+"""NumPy functions that shim implements itself instead of calling ``jax.numpy``.
+
+Three reasons bring a function here:
+
+* it writes into its argument (``copyto``, ``put``, ``place``, ``putmask``,
+  ``fill_diagonal``, ``put_along_axis``) -- JAX arrays are immutable;
+* NumPy returns a view (``transpose``, ``reshape``, ``squeeze``...) that must
+  write through, or a plain Python/NumPy value (``shape``, ``result_type``,
+  ``allclose``) rather than an array;
+* ``jax.numpy`` answers differently from NumPy (``linalg.eig`` of a real matrix
+  with real eigenvalues is real in NumPy; ``result_type`` follows JAX's
+  promotion rules in JAX).
+
+:data:`IMPLEMENTATIONS` maps qualified NumPy names to ``(impl, convention,
+reason)`` for :mod:`shim._registry`.
+"""
+from __future__ import annotations
+
+import math
+import operator
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+
+from . import _kernels
+from ._array import JaxArray, to_jax, wrap
+
+__all__ = ["IMPLEMENTATIONS", "JAX_STUBS"]
+
+#: jax.numpy functions that exist only to raise NotImplementedError.
+JAX_STUBS = frozenset({"fromfile", "fromiter"})
+
+_Tracer = jax.core.Tracer
+
+
+def _as_jaxarray(x) -> JaxArray:
+    return x if type(x) is JaxArray else JaxArray(x)
+
+
+def _value(x):
+    return x.value if type(x) is JaxArray else jnp.asarray(x)
+
+
+def _host(x):
+    if type(x) is JaxArray or isinstance(x, jax.Array):
+        return np.asarray(x)
+    return x
+
+
+def _dtype_of(x):
+    if type(x) is JaxArray or isinstance(x, (jax.Array, np.ndarray, np.generic)):
+        return x.dtype
+    return x
+
+
+# --- views -----------------------------------------------------------------------------
+
+def transpose(a, axes=None):
+    return _as_jaxarray(a).transpose(axes)
+
+
+def permute_dims(a, axes=None):
+    return _as_jaxarray(a).transpose(axes)
+
+
+def matrix_transpose(x, /):
+    return _as_jaxarray(x).mT
+
+
+def swapaxes(a, axis1, axis2):
+    a = _as_jaxarray(a)
+    axis1 = normalize_axis_index(axis1, a.ndim)
+    axis2 = normalize_axis_index(axis2, a.ndim)
+    axes = list(range(a.ndim))
+    axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+    return a._transposed(tuple(axes))
+
+
+def moveaxis(a, source, destination):
+    a = _as_jaxarray(a)
+    source = normalize_axis_tuple(source, a.ndim, "source")
+    destination = normalize_axis_tuple(destination, a.ndim, "destination")
+    if len(source) != len(destination):
+        raise ValueError("`source` and `destination` arguments must have the same number "
+                         "of elements")
+    order = [axis for axis in range(a.ndim) if axis not in source]
+    for dest, src in sorted(zip(destination, source)):
+        order.insert(dest, src)
+    return a._transposed(tuple(order))
+
+
+def squeeze(a, axis=None):
+    a = _as_jaxarray(a)
+    shape = a.shape
+    if axis is None:
+        axes = {i for i, n in enumerate(shape) if n == 1}
+    else:
+        axes = set(normalize_axis_tuple(axis, a.ndim))
+        if any(shape[i] != 1 for i in axes):
+            raise ValueError("cannot select an axis to squeeze out which has size not equal to one")
+    return a[tuple(0 if i in axes else slice(None) for i in range(a.ndim)) + (Ellipsis,)]
+
+
+def expand_dims(a, axis):
+    a = _as_jaxarray(a)
+    if not isinstance(axis, (tuple, list)):
+        axis = (axis,)
+    new = set(normalize_axis_tuple(axis, a.ndim + len(axis)))
+    return a[tuple(None if i in new else slice(None) for i in range(a.ndim + len(new)))]
+
+
+def reshape(a, shape=None, order="C", *, newshape=None, copy=None):
+    if newshape is not None:
+        if shape is not None:
+            raise TypeError("You cannot specify 'newshape' and 'shape' arguments at the same time.")
+        shape = newshape
+    if shape is None:
+        raise TypeError("reshape() missing required argument 'shape' (pos 2)")
+    a = _as_jaxarray(a)
+    shape = _resolve_shape(a.size, shape)
+    if order not in ("C", "A"):
+        if copy is False:
+            raise ValueError("Unable to avoid creating a copy while reshaping.")
+        return wrap(jnp.reshape(a.value, shape, order=order))
+    if copy:
+        return wrap(jnp.reshape(a.value, shape))
+    view = a._reshaped(shape)
+    if view is None:
+        if copy is False:
+            raise ValueError("Unable to avoid creating a copy while reshaping.")
+        return wrap(jnp.reshape(a.value, shape))
+    return view
+
+
+def _resolve_shape(size: int, shape) -> tuple[int, ...]:
+    shape = (operator.index(shape),) if not isinstance(shape, (tuple, list)) else \
+        tuple(operator.index(n) for n in shape)
+    unknown = [i for i, n in enumerate(shape) if n < 0]
+    if len(unknown) > 1:
+        raise ValueError("can only specify one unknown dimension")
+    known = math.prod(n for n in shape if n >= 0)
+    if unknown:
+        if known == 0 or size % known:
+            raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
+        shape = shape[:unknown[0]] + (size // known,) + shape[unknown[0] + 1:]
+    elif known != size:
+        raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
+    return shape
+
+
+def ravel(a, order="C"):
+    return reshape(a, (-1,), order=order)
+
+
+# --- in-place functions -------------------------------------------------------------------
+
+def _target(func: str, a) -> JaxArray | None:
+    """The JaxArray to write, or None when NumPy should handle a NumPy array."""
+    if isinstance(a, np.ndarray):
+        return None
+    if type(a) is not JaxArray:
+        raise TypeError(f"{func}: the array to write must be a JaxArray or numpy.ndarray, "
+                        f"got {type(a).__name__}")
+    return a
+
+
+def _scalar_can_cast(value, dtype, casting) -> bool:
+    if casting == "unsafe":
+        return True
+    kind = np.dtype(dtype).kind
+    if isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return kind in "iufc" or casting == "same_kind"
+    if isinstance(value, float):
+        return kind in "fc"
+    return kind == "c"
+
+
+def copyto(dst, src, casting="same_kind", where=True):
+    target = _target("copyto", dst)
+    if target is None:
+        return np.copyto(dst, _host(src), casting=casting, where=_host(where))
+    if isinstance(src, (bool, int, float, complex)):
+        ok = _scalar_can_cast(src, target.dtype, casting)
+        src_dtype = np.result_type(src)
+    else:
+        src = _value(src)
+        src_dtype = src.dtype
+        ok = np.can_cast(src_dtype, target.dtype, casting)
+    if not ok:
+        raise TypeError(f"Cannot cast array data from {src_dtype!r} to {target.dtype!r} "
+                        f"according to the rule {casting!r}")
+    _check_broadcast(np.shape(src), target.shape)
+    if where is True:
+        target._update((_kernels.set_all, np.shape(src)), (src,))
+        return None
+    mask = _value(where)
+    if mask.dtype != np.bool_:
+        raise TypeError(f"copyto: 'where' must be a boolean array, got dtype {mask.dtype}")
+    _check_broadcast(mask.shape, target.shape)
+    target._update((_copy_where,), (src, mask))
+    return None
+
+
+def _copy_where(region, src, mask):
+    src = jnp.broadcast_to(jnp.asarray(src).astype(region.dtype), region.shape)
+    return jnp.where(mask, src, region)
+
+
+def _check_broadcast(shape, target_shape):
+    if len(shape) > len(target_shape) or any(
+            s != 1 and s != t for s, t in zip(shape[::-1], target_shape[::-1])):
+        raise ValueError(f"could not broadcast input array from shape {tuple(shape)} into "
+                         f"shape {tuple(target_shape)}")
+
+
+def _flat_positions(func, ind, size, mode):
+    ind = np.asarray(_host(ind))
+    if ind.dtype.kind not in "iub" and ind.size:
+        raise TypeError(f"{func}: indices must be integers, got dtype {ind.dtype}")
+    ind = ind.astype(np.intp).ravel()
+    if mode == "raise":
+        bad = (ind < -size) | (ind >= size)
+        if bad.any():
+            raise IndexError(f"index {ind[bad][0]} is out of bounds for axis 0 with size {size}")
+        return np.where(ind < 0, ind + size, ind)
+    if mode == "wrap":
+        return ind % size if size else ind
+    if mode == "clip":
+        return np.clip(ind, 0, max(size - 1, 0))
+    raise ValueError(f"{func}: mode must be 'raise', 'wrap' or 'clip', got {mode!r}")
+
+
+def _put_flat(region, positions, values):
+    values = jnp.resize(jnp.ravel(jnp.asarray(values)).astype(region.dtype), positions.shape)
+    return region.ravel().at[positions].set(values).reshape(region.shape)
+
+
+def _put_positions(func, target, positions, values):
+    values = values if isinstance(values, (bool, int, float, complex)) else _value(values)
+    if positions.size == 0:
+        return
+    if np.size(values) == 0:
+        raise ValueError(f"{func}: cannot put values from an empty array")
+    target._update((_put_flat,), (positions, values))
+
+
+def put(a, ind, v, mode="raise"):
+    target = _target("put", a)
+    if target is None:
+        return np.put(a, _host(ind), _host(v), mode=mode)
+    if mode == "raise" and target.size == 0 and np.size(_host(ind)):
+        raise IndexError("cannot replace elements of an empty array")
+    _put_positions("put", target, _flat_positions("put", ind, target.size, mode), v)
+    return None
+
+
+def place(arr, mask, vals):
+    target = _target("place", arr)
+    if target is None:
+        return np.place(arr, _host(mask), _host(vals))
+    mask = np.asarray(_host(mask), dtype=bool)
+    if mask.size != target.size:
+        raise ValueError("place: mask and data must be the same size")
+    positions = np.flatnonzero(mask)
+    if positions.size and np.size(_host(vals)) == 0:
+        raise ValueError("Cannot insert from an empty array!")
+    _put_positions("place", target, positions, vals)
+    return None
+
+
+def putmask(a, mask, values):
+    target = _target("putmask", a)
+    if target is None:
+        return np.putmask(a, _host(mask), _host(values))
+    mask = _value(mask)
+    if mask.size != target.size:
+        raise ValueError("putmask: mask and data must be the same size")
+    values = _value(values)
+    if values.size == 0:
+        return None
+    target._update((_putmask,), (mask.astype(bool), values))
+    return None
+
+
+def _putmask(region, mask, values):
+    values = jnp.resize(jnp.ravel(values).astype(region.dtype), (region.size,))
+    return jnp.where(mask.reshape(region.shape), values.reshape(region.shape), region)
+
+
+def fill_diagonal(a, val, wrap=False):
+    target = _target("fill_diagonal", a)
+    if target is None:
+        return np.fill_diagonal(a, _host(val), wrap=wrap)
+    shape = target.shape
+    if len(shape) < 2:
+        raise ValueError("array must be at least 2-d")
+    end = None
+    if len(shape) == 2:
+        step = shape[1] + 1
+        if not wrap:
+            end = shape[1] * shape[1]
+    else:
+        if any(n != shape[0] for n in shape):
+            raise ValueError("All dimensions of input must be of equal length")
+        step = 1 + int(np.cumprod(shape[:-1]).sum())
+    positions = np.arange(target.size)[:end:step]
+    _put_positions("fill_diagonal", target, positions, val)
+    return None
+
+
+def put_along_axis(arr, indices, values, axis):
+    target = _target("put_along_axis", arr)
+    if target is None:
+        return np.put_along_axis(arr, _host(indices), _host(values), axis)
+    indices = _host(indices)
+    indices = np.asarray(indices) if not isinstance(indices, jax.Array) else indices
+    if not np.issubdtype(indices.dtype, np.integer):
+        raise IndexError("`indices` must be an integer array")
+    if axis is None:
+        if indices.ndim != 1:
+            raise ValueError(f"when axis=None, `indices` must have a single dimension.")
+        flat = target.size
+        positions = _flat_positions("put_along_axis", indices, flat, "raise")
+        _put_positions("put_along_axis", target, positions, values)
+        return None
+    axis = normalize_axis_index(axis, target.ndim)
+    if indices.ndim != target.ndim:
+        raise ValueError("`indices` and `arr` must have the same number of dimensions")
+    n = target.shape[axis]
+    if isinstance(indices, np.ndarray) and indices.size and (
+            indices.min() < -n or indices.max() >= n):
+        bad = indices[(indices < -n) | (indices >= n)].flat[0]
+        raise IndexError(f"index {bad} is out of bounds for axis {axis} with size {n}")
+    target._update((_put_along, axis), (indices, _value(values)))
+    return None
+
+
+def _put_along(region, axis, indices, values):
+    indices = jnp.where(indices < 0, indices + region.shape[axis], indices)
+    return jnp.put_along_axis(region, indices, values.astype(region.dtype), axis, inplace=False)
+
+
+# --- introspection: plain Python and NumPy values -----------------------------------------
+
+def shape(a):
+    return a.shape if type(a) is JaxArray else np.shape(_host(a))
+
+
+def ndim(a):
+    return a.ndim if type(a) is JaxArray else np.ndim(_host(a))
+
+
+def size(a, axis=None):
+    if type(a) is not JaxArray:
+        return np.size(_host(a), axis)
+    if axis is None:
+        return a.size
+    return a.shape[normalize_axis_index(axis, a.ndim)] if isinstance(axis, int) else \
+        math.prod(a.shape[i] for i in normalize_axis_tuple(axis, a.ndim))
+
+
+def result_type(*arrays_and_dtypes):
+    return np.result_type(*map(_dtype_of, arrays_and_dtypes))
+
+
+def can_cast(from_, to, casting="safe"):
+    return np.can_cast(_dtype_of(from_), to, casting)
+
+
+def min_scalar_type(a, /):
+    return np.min_scalar_type(_host(a))
+
+
+def iscomplexobj(x):
+    return np.iscomplexobj(np.empty(0, _dtype_of(x)) if type(x) is JaxArray else _host(x))
+
+
+def isrealobj(x):
+    return not iscomplexobj(x)
+
+
+def _element_positions(a: JaxArray):
+    """(root, flat positions in the root) of every element of ``a``."""
+    root, layout, firsts = a._target()
+    positions = np.arange(root.size).reshape(root.shape)
+    return root, np.asarray(layout.gather(positions, _kernels.lows_arg(layout, firsts)))
+
+
+def shares_memory(a, b, /, max_work=None):
+    if type(a) is not JaxArray or type(b) is not JaxArray:
+        return False
+    root_a, pos_a = _element_positions(a)
+    root_b, pos_b = _element_positions(b)
+    return root_a is root_b and bool(np.intersect1d(pos_a, pos_b).size)
+
+
+def may_share_memory(a, b, /, max_work=None):
+    return shares_memory(a, b)
+
+
+# --- copies and conversions -------------------------------------------------------------
+
+def copy(a, order="K", subok=False):
+    return a.copy() if type(a) is JaxArray else JaxArray(a)
+
+
+def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    if type(a) is JaxArray and copy is not True and (dtype is None or np.dtype(dtype) == a.dtype):
+        result = a
+    elif copy is False:
+        raise ValueError("Unable to avoid copy while creating an array as requested.")
+    else:
+        result = JaxArray(a, dtype)
+    if device is not None:
+        result = result.to_device(device)
+    return result
+
+
+def asanyarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    return asarray(a, dtype, order, device=device, copy=copy)
+
+
+def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, ndmax=0,
+          like=None):
+    result = asarray(object, dtype, copy=None if copy is False else copy) if copy is not None \
+        else asarray(object, dtype)
+    if copy is True and result is object:
+        result = result.copy()
+    if ndmin > result.ndim:
+        result = result.reshape((1,) * (ndmin - result.ndim) + result.shape)
+    return result
+
+
+def ascontiguousarray(a, dtype=None, *, like=None):
+    result = asarray(a, dtype)
+    return result.reshape(1) if result.ndim == 0 else result
+
+
+def asfortranarray(a, dtype=None, *, like=None):
+    return ascontiguousarray(a, dtype)
+
+
+def astype(x, dtype, /, *, copy=True, device=None):
+    result = _as_jaxarray(x).astype(dtype, copy=copy)
+    return result if device is None else result.to_device(device)
+
+
+# --- comparisons returning Python bools ------------------------------------------------------
+
+def _as_bool(result):
+    return wrap(result) if isinstance(result, _Tracer) else bool(result)
+
+
+def allclose(a, b, rtol=1.e-5, atol=1.e-8, equal_nan=False):
+    return _as_bool(jnp.allclose(_value(a), _value(b), rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def array_equal(a1, a2, equal_nan=False):
+    return _as_bool(jnp.array_equal(_value(a1), _value(a2), equal_nan=equal_nan))
+
+
+def array_equiv(a1, a2):
+    return _as_bool(jnp.array_equiv(_value(a1), _value(a2)))
+
+
+# --- linalg ------------------------------------------------------------------------------
+
+def _real_if_exact(w, v, a):
+    """NumPy's eig: real results for a real matrix whose eigenvalues are all real."""
+    if jnp.iscomplexobj(a) or isinstance(w, _Tracer) or bool(jnp.any(w.imag != 0)):
+        return w, v
+    return w.real, None if v is None else v.real
+
+
+def eig(a):
+    a = _value(a)
+    w, v = jnp.linalg.eig(a)
+    w, v = _real_if_exact(w, v, a)
+    return np.linalg._linalg.EigResult(wrap(w), wrap(v))
+
+
+def eigvals(a):
+    a = _value(a)
+    w, _ = _real_if_exact(jnp.linalg.eigvals(a), None, a)
+    return wrap(w)
+
+
+_VIEW = "returns a view that writes through, as NumPy's does"
+_INPLACE = "writes into its argument"
+_PLAIN = "returns a plain value, as NumPy's does"
+
+IMPLEMENTATIONS = {
+    **{f"numpy.{f.__name__}": (f, "array", _VIEW) for f in (
+        transpose, permute_dims, matrix_transpose, swapaxes, moveaxis, squeeze,
+        expand_dims, reshape, ravel)},
+    **{f"numpy.{f.__name__}": (f, "array", _INPLACE) for f in (
+        copyto, put, place, putmask, fill_diagonal, put_along_axis)},
+    **{f"numpy.{f.__name__}": (f, "array", _PLAIN) for f in (
+        shape, ndim, size, result_type, can_cast, min_scalar_type, iscomplexobj, isrealobj,
+        shares_memory, may_share_memory, allclose, array_equal, array_equiv)},
+    **{f"numpy.{f.__name__}": (f, "array", "NumPy's copy and conversion rules") for f in (
+        copy, asarray, asanyarray, array, ascontiguousarray, asfortranarray, astype)},
+    "numpy.linalg.eig": (eig, "array", "real results when every eigenvalue is real, as NumPy"),
+    "numpy.linalg.eigvals": (eigvals, "array", "real results when every eigenvalue is real, as NumPy"),
+}

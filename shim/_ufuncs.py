@@ -1,0 +1,643 @@
+"""NumPy ufuncs on JaxArrays: ``__array_ufunc__`` (NEP 13) and the operators.
+
+Dtypes are NumPy's: ``ufunc.resolve_dtypes`` picks the inner loop (NEP 50 rules
+for Python scalars included), and a :class:`Loop` casts the operands to the
+loop's dtypes, applies the ``jax.numpy`` function and casts the result. Each
+loop is one cached ``jax.jit`` kernel.
+
+``out=`` (and in-place operators, which are ``ufunc(x, y, out=(x,))``) is a
+single fused kernel: compute, cast with ``casting``, apply ``where``, write into
+the output's root. An ``out`` that is a NumPy array is computed by NumPy on
+host copies, so ``ndarray += JaxArray`` updates the ndarray.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from jax import lax
+
+from . import _indexing, _kernels
+from ._array import JaxArray, wrap
+from ._indexing import BasicIndex
+
+__all__ = ["array_ufunc", "call", "install_operators", "JAX_UFUNCS", "jax_ufunc"]
+
+_BOOL = np.dtype(bool)
+_UNSUPPORTED_KINDS = "OSUVMm"
+_COMPARISONS = frozenset({np.less, np.less_equal, np.greater, np.greater_equal,
+                          np.equal, np.not_equal})
+
+
+def _jax_function(ufunc):
+    return getattr(jnp, ufunc.__name__, None)
+
+
+#: NumPy ufunc -> the ``jax.numpy`` function computing it (None: no JAX version).
+JAX_UFUNCS = {u: _jax_function(u) for u in vars(np).values() if isinstance(u, np.ufunc)}
+
+
+class Loop:
+    """One inner loop of a ufunc: NumPy's dtypes and the compiled kernel."""
+
+    __slots__ = ("ufunc", "in_dtypes", "out_dtypes", "kernel", "int_limits", "_jfunc")
+
+    def __init__(self, ufunc, tokens, dtypes):
+        jfunc = JAX_UFUNCS.get(ufunc)
+        if jfunc is None:
+            raise TypeError(f"numpy.{ufunc.__name__} has no JAX implementation (it needs "
+                            "datetime types, which JAX lacks)")
+        dtypes = tuple(jax.dtypes.canonicalize_dtype(d) for d in dtypes)
+        for d in dtypes:
+            if d.kind in _UNSUPPORTED_KINDS:
+                raise TypeError(f"numpy.{ufunc.__name__}: dtype {d} is not supported by JAX; "
+                                "allowed: bool, integer, floating and complex types")
+        self.ufunc = ufunc
+        self._jfunc = jfunc
+        self.in_dtypes = dtypes[:ufunc.nin]
+        self.out_dtypes = dtypes[ufunc.nin:]
+        self.int_limits = tuple(
+            (i, int(np.iinfo(d).min), int(np.iinfo(d).max))
+            for i, (t, d) in enumerate(zip(tokens, self.in_dtypes)) if t is int and d.kind in "iu")
+        self.kernel = jax.jit(self.apply)
+
+    def apply(self, *args):
+        """The loop on traced operands (used inside compiled kernels)."""
+        args = [lax.convert_element_type(a, d) for a, d in zip(args, self.in_dtypes)]
+        result = self._jfunc(*args)
+        if self.ufunc.nout == 1:
+            return _cast(result, self.out_dtypes[0])
+        return tuple(_cast(r, d) for r, d in zip(result, self.out_dtypes))
+
+    def __repr__(self):
+        return f"Loop({self.ufunc.__name__}, {self.in_dtypes} -> {self.out_dtypes})"
+
+
+def _cast(x, dtype):
+    return x if x.dtype == dtype else x.astype(dtype)
+
+
+_LOOPS: dict = {}
+
+
+def _loop(ufunc, tokens, signature=None, casting="same_kind") -> Loop:
+    key = (ufunc, tokens) if signature is None and casting == "same_kind" else \
+        (ufunc, tokens, signature, casting)
+    loop = _LOOPS.get(key)
+    if loop is None:
+        options = {"casting": casting} if signature is None else \
+            {"casting": casting, "signature": signature}
+        dtypes = ufunc.resolve_dtypes(tokens + (None,) * ufunc.nout, **options)
+        loop = _LOOPS[key] = Loop(ufunc, tokens, dtypes)
+    return loop
+
+
+def _checked_loop(loop, ufunc, inputs, tokens, signature=None, casting="same_kind"):
+    """Apply NEP 50's rule for out-of-range Python ints (comparisons still work)."""
+    for i, lo, hi in loop.int_limits:
+        value = inputs[i]
+        if not lo <= value <= hi:
+            if ufunc not in _COMPARISONS:
+                raise OverflowError(f"Python integer {value} out of bounds for {loop.in_dtypes[i]}")
+            wide = np.dtype(np.int64) if -2**63 <= value < 2**63 else np.dtype(np.float64)
+            tokens = tokens[:i] + (wide,) + tokens[i + 1:]
+            return _loop(ufunc, tokens, signature, casting)
+    return loop
+
+
+# --- operands ----------------------------------------------------------------------------
+
+def _operands(inputs, skip=None):
+    """(values, dtype tokens) for a loop, or (NotImplemented, None) for foreign types.
+
+    ``skip`` is the output array of a fused in-place call: its value is not read here.
+    """
+    values = []
+    tokens = []
+    for x in inputs:
+        t = type(x)
+        if t is JaxArray:
+            values.append(None if x is skip else x.value)
+            tokens.append(x.dtype)
+        elif t is float or t is int or t is complex:
+            values.append(x)
+            tokens.append(t)
+        elif t is bool:
+            values.append(x)
+            tokens.append(_BOOL)
+        elif isinstance(x, (jax.Array, np.ndarray, np.generic)):
+            values.append(x)
+            tokens.append(x.dtype)
+        elif t is list or t is tuple:
+            x = np.asarray(x)
+            values.append(x)
+            tokens.append(x.dtype)
+        else:
+            return NotImplemented, None
+    return values, tuple(tokens)
+
+
+def _shape_error(ufunc, values):
+    shapes = [np.shape(v) for v in values]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        return ValueError(f"{ufunc.__name__}: operands could not be broadcast together with "
+                          f"shapes {' '.join(str(s) for s in shapes)}")
+    return None
+
+
+def _run(loop, values):
+    try:
+        return loop.kernel(*values)
+    except (ValueError, TypeError) as exc:
+        error = _shape_error(loop.ufunc, values)
+        if error is None or loop.ufunc.signature is not None:
+            raise
+        raise error from None
+
+
+def _wrap_result(loop, result):
+    return wrap(result) if loop.ufunc.nout == 1 else tuple(wrap(r) for r in result)
+
+
+# --- __call__ --------------------------------------------------------------------------
+
+def array_ufunc(self, ufunc, method, *inputs, **kwargs):
+    """``JaxArray.__array_ufunc__``: NumPy ufuncs and their methods on JaxArrays."""
+    if method == "__call__":
+        return call(ufunc, inputs, kwargs)
+    handler = METHODS.get(method)
+    if handler is None:
+        return NotImplemented
+    return handler(ufunc, inputs, kwargs)
+
+
+def call(ufunc, inputs, kwargs=None):
+    """``ufunc(*inputs, **kwargs)`` with JAX; NotImplemented for foreign operand types."""
+    if kwargs:
+        return _call_with_options(ufunc, inputs, dict(kwargs))
+    values, tokens = _operands(inputs)
+    if values is NotImplemented:
+        return NotImplemented
+    loop = _LOOPS.get((ufunc, tokens)) or _loop(ufunc, tokens)
+    if loop.int_limits:
+        loop = _checked_loop(loop, ufunc, inputs, tokens)
+    return _wrap_result(loop, _run(loop, values))
+
+
+def inplace(ufunc, target: JaxArray, other):
+    """``target op= other``: one fused kernel writing into ``target``'s root."""
+    inputs = (target, other)
+    values, tokens = _operands(inputs, skip=target)
+    if values is NotImplemented:
+        raise TypeError(f"{ufunc.__name__}: unsupported operand type for in-place operation: "
+                        f"{type(other).__name__}")
+    loop = _LOOPS.get((ufunc, tokens)) or _loop(ufunc, tokens)
+    if loop.int_limits:
+        loop = _checked_loop(loop, ufunc, inputs, tokens)
+    _write_fused(loop, inputs, values, target, "same_kind", None)
+    return target
+
+
+_OPTIONS = ("out", "where", "dtype", "signature", "casting", "order", "subok")
+
+
+def _call_with_options(ufunc, inputs, kwargs):
+    name = ufunc.__name__
+    for key in kwargs:
+        if key not in _OPTIONS:
+            raise TypeError(f"'{key}' is an invalid keyword to ufunc '{name}'")
+    outs = _normalize_out(ufunc, kwargs.pop("out", None))
+    where = kwargs.pop("where", True)
+    if outs is not None and any(isinstance(o, np.ndarray) for o in outs):
+        return _on_host(ufunc, "__call__", inputs, dict(kwargs, out=outs, where=where))
+    casting = kwargs.get("casting", "same_kind")
+    signature = kwargs.get("signature")
+    dtype = kwargs.get("dtype")
+    if dtype is not None:
+        if signature is not None:
+            raise TypeError(f"{name}: cannot specify both 'signature' and 'dtype'")
+        signature = (None,) * ufunc.nin + (np.dtype(dtype),) * ufunc.nout
+    elif signature is not None:
+        signature = _normalize_signature(ufunc, signature)
+    target = outs[0] if outs is not None and ufunc.nout == 1 and type(outs[0]) is JaxArray else None
+    values, tokens = _operands(inputs, skip=target)
+    if values is NotImplemented:
+        if outs is not None:
+            raise TypeError(f"{name}: unsupported operand types "
+                            f"{', '.join(type(x).__name__ for x in inputs)}")
+        return NotImplemented
+    loop = _loop(ufunc, tokens, signature, casting)
+    if loop.int_limits:
+        loop = _checked_loop(loop, ufunc, inputs, tokens, signature, casting)
+    mask = None if where is True else _as_mask(where, name)
+    if target is not None:
+        _write_fused(loop, inputs, values, target, casting, mask)
+        return target
+    results = _run(loop, values)
+    if ufunc.nout == 1:
+        results = (results,)
+    if mask is not None:
+        results = tuple(jnp.where(mask, r, jnp.zeros((), r.dtype)) for r in results)
+    if outs is None:
+        return wrap(results[0]) if ufunc.nout == 1 else tuple(map(wrap, results))
+    final = []
+    for r, o in zip(results, outs):
+        if o is None:
+            final.append(wrap(r))
+            continue
+        _check_out(ufunc, r.dtype, o, casting, [np.shape(r)])
+        if mask is None:
+            o[...] = r
+        else:
+            o._update((_masked_assign,), (r, mask))
+        final.append(o)
+    return final[0] if ufunc.nout == 1 else tuple(final)
+
+
+def _write_fused(loop, inputs, values, target, casting, mask):
+    """Compute ``loop`` and write it into ``target`` in one kernel (``out=``, ``x op= y``)."""
+    ufunc = loop.ufunc
+    _check_out(ufunc, loop.out_dtypes[0], target, casting,
+               [target.shape if v is None else np.shape(v) for v in values])
+    self_positions = tuple(i for i, x in enumerate(inputs) if x is target)
+    args = [v for v in values if v is not None] if self_positions else list(values)
+    if mask is not None:
+        args.append(mask)
+    target._update((_ufunc_update, loop, self_positions, mask is not None), args)
+
+
+def _ufunc_update(region, loop, self_positions, use_mask, *args):
+    args = list(args)
+    mask = args.pop() if use_mask else None
+    for p in self_positions:
+        args.insert(p, region)
+    result = jnp.broadcast_to(_cast(loop.apply(*args), region.dtype), region.shape)
+    return result if mask is None else jnp.where(mask, result, region)
+
+
+def _masked_assign(region, value, mask):
+    return jnp.where(mask, jnp.broadcast_to(value.astype(region.dtype), region.shape), region)
+
+
+def _check_out(ufunc, result_dtype, out, casting, input_shapes):
+    name = ufunc.__name__
+    if type(out) is not JaxArray:
+        raise TypeError(f"{name}: 'out' must be a JaxArray, a numpy.ndarray or None, "
+                        f"got {type(out).__name__}")
+    if not np.can_cast(result_dtype, out.dtype, casting):
+        raise TypeError(f"Cannot cast ufunc '{name}' output from {result_dtype!r} to "
+                        f"{out.dtype!r} with casting rule {casting!r}")
+    shape = out.shape
+    if ufunc.signature is None and any(s != shape and s != () for s in input_shapes):
+        try:
+            full = np.broadcast_shapes(*input_shapes)
+        except ValueError:
+            raise ValueError(f"{name}: operands could not be broadcast together with shapes "
+                             f"{' '.join(str(s) for s in input_shapes)}") from None
+        if np.broadcast_shapes(full, shape) != shape:
+            raise ValueError(f"non-broadcastable output operand with shape {shape} doesn't "
+                             f"match the broadcast shape {np.broadcast_shapes(full, shape)}")
+
+
+def _normalize_out(ufunc, out):
+    if out is None:
+        return None
+    if type(out) is not tuple:
+        out = (out,)
+    if len(out) != ufunc.nout:
+        raise ValueError(f"{ufunc.__name__}: 'out' must have {ufunc.nout} element(s), "
+                         f"got {len(out)}")
+    if all(o is None for o in out):
+        return None
+    return out
+
+
+def _normalize_signature(ufunc, signature):
+    if isinstance(signature, str):
+        raise TypeError(f"{ufunc.__name__}: string signatures are not supported; "
+                        "pass a tuple of dtypes")
+    return tuple(None if s is None else np.dtype(s) for s in signature)
+
+
+def _as_mask(where, name):
+    value = where.value if type(where) is JaxArray else where
+    mask = jnp.asarray(value)
+    if mask.dtype != _BOOL:
+        raise TypeError(f"{name}: 'where' must be a boolean array, got dtype {mask.dtype}")
+    return mask
+
+
+def _host(x):
+    if type(x) is JaxArray:
+        return np.asarray(x)
+    if type(x) is tuple:
+        return tuple(_host(i) for i in x)
+    if isinstance(x, jax.Array):
+        return np.asarray(x)
+    return x
+
+
+def _on_host(ufunc, method, inputs, kwargs):
+    """Run the ufunc with NumPy on host copies (used when an output is a NumPy array)."""
+    inputs = [_host(x) for x in inputs]
+    kwargs = {k: _host(v) for k, v in kwargs.items()}
+    return getattr(ufunc, method)(*inputs, **kwargs) if method != "__call__" \
+        else ufunc(*inputs, **kwargs)
+
+
+# --- methods: reduce, accumulate, reduceat, outer, at -------------------------------------
+
+_NO_VALUE = np._NoValue
+
+
+def _bind(ufunc, method, names, defaults, inputs, kwargs):
+    if len(inputs) > len(names):
+        raise TypeError(f"{ufunc.__name__}.{method}() takes at most {len(names)} arguments")
+    bound = dict(zip(names, inputs))
+    for key, value in kwargs.items():
+        if key not in names:
+            raise TypeError(f"{ufunc.__name__}.{method}() got an unexpected keyword '{key}'")
+        if key in bound:
+            raise TypeError(f"{ufunc.__name__}.{method}() got multiple values for '{key}'")
+        bound[key] = value
+    for key, value in zip(names, defaults):
+        bound.setdefault(key, value)
+    missing = [n for n, d in zip(names, defaults) if d is _REQUIRED and bound[n] is _REQUIRED]
+    if missing:
+        raise TypeError(f"{ufunc.__name__}.{method}() missing required argument '{missing[0]}'")
+    return bound
+
+
+_REQUIRED = object()
+_JAX_UFUNC_OBJECTS: dict = {}
+
+
+def jax_ufunc(ufunc):
+    """A ``jax.numpy.ufunc`` (with reduce/accumulate/at/...) computing ``ufunc``."""
+    jufunc = _JAX_UFUNC_OBJECTS.get(ufunc)
+    if jufunc is None:
+        jfunc = JAX_UFUNCS.get(ufunc)
+        if jfunc is None:
+            raise TypeError(f"numpy.{ufunc.__name__} has no JAX implementation")
+        if not isinstance(jfunc, jnp.ufunc):
+            jfunc = jnp.frompyfunc(jfunc, ufunc.nin, ufunc.nout, identity=ufunc.identity)
+        jufunc = _JAX_UFUNC_OBJECTS[ufunc] = jfunc
+    return jufunc
+
+
+_DTYPE_PROBES: dict = {}
+
+
+def _method_dtype(ufunc, method, dtype, requested):
+    """NumPy's result dtype of ``ufunc.method`` on input ``dtype``, found on a tiny probe."""
+    key = (ufunc, method, dtype, requested)
+    result = _DTYPE_PROBES.get(key)
+    if result is None:
+        probe = np.ones((1,), dtype=dtype)
+        with np.errstate(all="ignore"):
+            if method == "reduceat":
+                out = ufunc.reduceat(probe, [0], dtype=requested)
+            else:
+                out = getattr(ufunc, method)(probe, dtype=requested)
+        result = _DTYPE_PROBES[key] = jax.dtypes.canonicalize_dtype(np.asarray(out).dtype)
+    return result
+
+
+def _binary_only(ufunc, method):
+    if ufunc.nin != 2 or ufunc.nout != 1:
+        raise ValueError(f"{method} only supported for binary functions")
+
+
+def _array_operand(x, name):
+    if type(x) is JaxArray:
+        return x.value
+    if isinstance(x, (jax.Array, np.ndarray, np.generic, int, float, complex, bool, list, tuple)):
+        return jnp.asarray(x)
+    raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
+
+
+def _finish(name, result, out):
+    if out is None:
+        return wrap(result)
+    if type(out) is tuple:
+        out = out[0]
+    if isinstance(out, np.ndarray):
+        np.copyto(out, np.asarray(result), casting="unsafe")
+        return out
+    if type(out) is not JaxArray:
+        raise TypeError(f"{name}: 'out' must be a JaxArray or numpy.ndarray, got {type(out).__name__}")
+    if out.shape != result.shape:
+        raise ValueError(f"{name}: output array has shape {out.shape}; the result has shape "
+                         f"{result.shape}")
+    out[...] = result
+    return out
+
+
+def _has_host_out(out):
+    return isinstance(out, np.ndarray) or (type(out) is tuple and any(
+        isinstance(o, np.ndarray) for o in out))
+
+
+def _reduce(ufunc, inputs, kwargs):
+    args = _bind(ufunc, "reduce", ("array", "axis", "dtype", "out", "keepdims", "initial", "where"),
+                 (_REQUIRED, 0, None, None, False, _NO_VALUE, True), inputs, kwargs)
+    if _has_host_out(args["out"]):
+        return _on_host(ufunc, "reduce", (args.pop("array"),), args)
+    _binary_only(ufunc, "reduce")
+    a = _array_operand(args["array"], f"{ufunc.__name__}.reduce")
+    dtype = _method_dtype(ufunc, "reduce", a.dtype, args["dtype"])
+    options = {"axis": args["axis"], "keepdims": bool(args["keepdims"])}
+    if args["initial"] is not _NO_VALUE and args["initial"] is not None:
+        options["initial"] = args["initial"]
+    if args["where"] is not True:
+        options["where"] = _as_mask(args["where"], f"{ufunc.__name__}.reduce")
+    if a.size == 0 and ufunc.identity is None and "initial" not in options and (
+            args["axis"] is None or a.ndim == 0 or any(
+                a.shape[ax] == 0 for ax in np.atleast_1d(args["axis"]))):
+        raise ValueError(f"zero-size array to reduction operation {ufunc.__name__} which has "
+                         "no identity")
+    result = jax_ufunc(ufunc).reduce(a.astype(dtype), dtype=dtype, **options)
+    return _finish(f"{ufunc.__name__}.reduce", _cast(result, dtype), args["out"])
+
+
+def _accumulate(ufunc, inputs, kwargs):
+    args = _bind(ufunc, "accumulate", ("array", "axis", "dtype", "out"),
+                 (_REQUIRED, 0, None, None), inputs, kwargs)
+    if _has_host_out(args["out"]):
+        return _on_host(ufunc, "accumulate", (args.pop("array"),), args)
+    _binary_only(ufunc, "accumulate")
+    a = _array_operand(args["array"], f"{ufunc.__name__}.accumulate")
+    dtype = _method_dtype(ufunc, "accumulate", a.dtype, args["dtype"])
+    result = jax_ufunc(ufunc).accumulate(a.astype(dtype), axis=args["axis"], dtype=dtype)
+    return _finish(f"{ufunc.__name__}.accumulate", _cast(result, dtype), args["out"])
+
+
+def _reduceat(ufunc, inputs, kwargs):
+    args = _bind(ufunc, "reduceat", ("array", "indices", "axis", "dtype", "out"),
+                 (_REQUIRED, _REQUIRED, 0, None, None), inputs, kwargs)
+    if _has_host_out(args["out"]):
+        return _on_host(ufunc, "reduceat", (args.pop("array"), args.pop("indices")), args)
+    _binary_only(ufunc, "reduceat")
+    a = _array_operand(args["array"], f"{ufunc.__name__}.reduceat")
+    indices = np.asarray(args["indices"])
+    n = a.shape[args["axis"]] if a.ndim else 0
+    if indices.size and (indices.min() < 0 or indices.max() >= n):
+        bad = indices[(indices < 0) | (indices >= n)].flat[0]
+        raise IndexError(f"index {bad} out-of-bounds in {ufunc.__name__}.reduceat [0, {n})")
+    dtype = _method_dtype(ufunc, "reduceat", a.dtype, args["dtype"])
+    result = jax_ufunc(ufunc).reduceat(a.astype(dtype), indices, axis=args["axis"], dtype=dtype)
+    return _finish(f"{ufunc.__name__}.reduceat", _cast(result, dtype), args["out"])
+
+
+def _outer(ufunc, inputs, kwargs):
+    _binary_only(ufunc, "outer")
+    if len(inputs) != 2:
+        raise TypeError(f"{ufunc.__name__}.outer() takes exactly 2 arguments ({len(inputs)} given)")
+    a, b = inputs
+    ndim_b = np.ndim(b.value if type(b) is JaxArray else b)
+    a_value = a.value if type(a) is JaxArray else jnp.asarray(a) if not isinstance(
+        a, np.ndarray) else a
+    a_expanded = wrap(jnp.reshape(a_value, np.shape(a_value) + (1,) * ndim_b))
+    return call(ufunc, (a_expanded, b), kwargs)
+
+
+_SCATTERS = {np.add: "add", np.multiply: "multiply", np.minimum: "min", np.maximum: "max",
+             np.subtract: "subtract"}
+
+
+def _at(ufunc, inputs, kwargs):
+    if kwargs:
+        raise TypeError(f"{ufunc.__name__}.at() takes no keyword arguments")
+    if len(inputs) not in (2, 3):
+        raise TypeError(f"{ufunc.__name__}.at() takes 2 or 3 arguments ({len(inputs)} given)")
+    a, indices = inputs[:2]
+    b = inputs[2] if len(inputs) == 3 else None
+    if ufunc.nin == 2 and b is None:
+        raise ValueError(f"second operand needed for ufunc {ufunc.__name__}")
+    if ufunc.nin == 1 and b is not None:
+        raise ValueError(f"second operand provided when ufunc is unary: {ufunc.__name__}")
+    if isinstance(a, np.ndarray):
+        _on_host(ufunc, "at", (a, _host(indices)) + (() if b is None else (b,)), {})
+        return None
+    if type(a) is not JaxArray:
+        raise TypeError(f"{ufunc.__name__}.at: the first argument must be a JaxArray or "
+                        f"numpy.ndarray, got {type(a).__name__}")
+    operands = (a,) if b is None else (a, b)
+    values, tokens = _operands(operands, skip=a)
+    if values is NotImplemented:
+        raise TypeError(f"{ufunc.__name__}.at: unsupported operand type {type(b).__name__}")
+    loop = _loop(ufunc, tokens, None, "unsafe")
+    if loop.int_limits:
+        loop = _checked_loop(loop, ufunc, operands, tokens, None, "unsafe")
+    _, layout, firsts = a._target()
+    idx = _indexing.parse(indices, a.shape)
+    args = values[1:]
+    if type(idx) is BasicIndex:        # no repeated elements: a plain fused update
+        composed = layout.index(firsts, idx.items)
+        if composed is None:
+            return None
+        a._write(*composed, (_ufunc_update, loop, (0,), False), args)
+        return None
+    region = layout.index(firsts, idx.region)
+    if region is None:
+        return None
+    _indexing.check_device_bounds(idx)
+    kind = _SCATTERS.get(ufunc, "sequential")
+    a._write(*region, (_ufunc_at, loop, idx.template, kind), [idx.arrays] + args)
+    return None
+
+
+def _ufunc_at(region, loop, template, kind, arrays, *b):
+    index = _indexing.build_index(template, arrays)
+    work = _cast(region, loop.out_dtypes[0])
+    if kind == "sequential":
+        args = [lax.convert_element_type(x, d) for x, d in zip(b, loop.in_dtypes[1:])]
+        result = jax_ufunc(loop.ufunc).at(work.astype(loop.in_dtypes[0]), index, *args,
+                                          inplace=False)
+        return _cast(result, region.dtype)
+    value = lax.convert_element_type(b[0], loop.in_dtypes[1])
+    ref = work.at[index]
+    if kind == "add":
+        result = ref.add(value)
+    elif kind == "subtract":
+        result = ref.add(-value)
+    elif kind == "multiply":
+        result = ref.multiply(value)
+    elif kind == "min":
+        result = ref.min(value)
+    else:
+        result = ref.max(value)
+    return _cast(result, region.dtype)
+
+
+METHODS = {"reduce": _reduce, "accumulate": _accumulate, "reduceat": _reduceat,
+            "outer": _outer, "at": _at}
+
+
+# --- operators, generated from one table ------------------------------------------------
+
+_BINARY_OPERATORS = (
+    ("add", np.add), ("sub", np.subtract), ("mul", np.multiply), ("matmul", np.matmul),
+    ("truediv", np.true_divide), ("floordiv", np.floor_divide), ("mod", np.remainder),
+    ("pow", np.power), ("lshift", np.left_shift), ("rshift", np.right_shift),
+    ("and", np.bitwise_and), ("xor", np.bitwise_xor), ("or", np.bitwise_or),
+)
+_COMPARISON_OPERATORS = (
+    ("lt", np.less), ("le", np.less_equal), ("eq", np.equal), ("ne", np.not_equal),
+    ("gt", np.greater), ("ge", np.greater_equal),
+)
+_UNARY_OPERATORS = (("neg", np.negative), ("pos", np.positive), ("abs", np.absolute),
+                    ("invert", np.invert))
+
+
+def _defers(other) -> bool:
+    """True if ``other`` asked NumPy operators to leave it alone (NEP 13)."""
+    return getattr(type(other), "__array_ufunc__", False) is None
+
+
+def _binary_method(ufunc, name):
+    def forward(self, other):
+        if _defers(other):
+            return NotImplemented
+        return call(ufunc, (self, other))
+    forward.__name__ = f"__{name}__"
+    return forward
+
+
+def _reflected_method(ufunc, name):
+    def reflected(self, other):
+        if _defers(other):
+            return NotImplemented
+        return call(ufunc, (other, self))
+    reflected.__name__ = f"__r{name}__"
+    return reflected
+
+
+def _inplace_method(ufunc, name):
+    def in_place(self, other):
+        return inplace(ufunc, self, other)
+    in_place.__name__ = f"__i{name}__"
+    return in_place
+
+
+def _unary_method(ufunc, name):
+    def unary(self):
+        return call(ufunc, (self,))
+    unary.__name__ = f"__{name}__"
+    return unary
+
+
+def install_operators(cls) -> None:
+    """Give ``cls`` every Python operator, each defined by its NumPy ufunc."""
+    for name, ufunc in _BINARY_OPERATORS:
+        setattr(cls, f"__{name}__", _binary_method(ufunc, name))
+        setattr(cls, f"__r{name}__", _reflected_method(ufunc, name))
+        setattr(cls, f"__i{name}__", _inplace_method(ufunc, name))
+    for name, ufunc in _COMPARISON_OPERATORS:
+        setattr(cls, f"__{name}__", _binary_method(ufunc, name))
+    for name, ufunc in _UNARY_OPERATORS:
+        setattr(cls, f"__{name}__", _unary_method(ufunc, name))
+    cls.__divmod__ = _binary_method(np.divmod, "divmod")
+    cls.__rdivmod__ = _reflected_method(np.divmod, "divmod")

@@ -1,0 +1,64 @@
+"""``shim.random``: NumPy's random API for the current backend.
+
+The module-level functions (``seed``, ``normal``, ``randint``, ``choice``...)
+and :func:`default_rng` have NumPy's signatures on both backends. On
+``"numpy"`` they are NumPy's own; on ``"jax"`` they draw from a JAX PRNG key
+and return JaxArrays. ``seed(s)`` makes each backend's sequence reproducible;
+the two backends' sequences differ from each other.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from . import _backend, _random
+
+__all__ = ["default_rng", "RandomState"]
+
+_STATE = _backend.STATE
+
+#: The legacy ``numpy.random`` functions, each a method of the global stream.
+_LEGACY = """
+    seed random random_sample ranf sample rand randn randint choice permutation shuffle
+    normal standard_normal uniform exponential standard_exponential poisson binomial beta
+    gamma standard_gamma lognormal laplace logistic gumbel chisquare standard_t
+    standard_cauchy pareto weibull rayleigh geometric triangular power f wald dirichlet
+    multivariate_normal multinomial negative_binomial hypergeometric logseries zipf vonmises
+    noncentral_chisquare noncentral_f bytes get_state set_state
+""".split()
+
+
+def _follow(name: str):
+    numpy_function = getattr(np.random, name)
+
+    def function(*args, **kwargs):
+        if _STATE.name == "numpy":
+            return numpy_function(*args, **kwargs)
+        return getattr(_random.DEFAULT, name)(*args, **kwargs)
+
+    functools.update_wrapper(function, numpy_function)
+    function.__module__ = __name__
+    return function
+
+
+globals().update({name: _follow(name) for name in _LEGACY})
+__all__ += _LEGACY
+
+
+def default_rng(seed=None):
+    """A new random generator: ``numpy.random.default_rng`` for the current backend.
+
+    On the JAX backend, a :class:`shim._random.Generator` with
+    ``numpy.random.Generator``'s methods, returning JaxArrays.
+    """
+    if _STATE.name == "numpy":
+        return np.random.default_rng(seed)
+    return _random.default_rng(seed)
+
+
+def RandomState(seed=None):
+    """A new legacy-API random stream (``numpy.random.RandomState``) for the current backend."""
+    if _STATE.name == "numpy":
+        return np.random.RandomState(seed)
+    return _random.RandomState(seed)
