@@ -227,6 +227,7 @@ class JaxArray:
     def __setitem__(self, index, value) -> None:
         root, layout, firsts = self._target()
         idx = _indexing.parse(index, self.shape, mask_ok=True)
+        source = value
         value = _as_value(value, self.dtype, "JaxArray.__setitem__")
         vshape = np.shape(value)
         if type(idx) is BasicIndex:
@@ -235,6 +236,9 @@ class JaxArray:
                 _broadcast_value(vshape, _basic_shape(idx.items), advanced=False)
                 return
             target_layout, target_firsts = composed
+            if type(source) is JaxArray and source._base is root and \
+                    source._layout is target_layout and source._firsts == target_firsts:
+                return                    # x[s] += y ends with x[s] = x[s]: already written
             shape = _broadcast_value(vshape, target_layout.shape, advanced=False)
             self._write(target_layout, target_firsts, (_kernels.set_all, shape), (value,))
             return
@@ -517,18 +521,13 @@ def _as_value(value, dtype, func):
             elif t is float and not np.isfinite(value):
                 raise ValueError(f"cannot convert float {value} to integer")
         return value
-    if isinstance(value, (jax.Array, np.ndarray, np.generic)):
-        if value.dtype.kind in _UNSUPPORTED_KINDS:
-            raise TypeError(f"{func}: cannot assign values of dtype {value.dtype} to a "
-                            f"JaxArray of dtype {dtype}")
+    if isinstance(value, jax.Array):
         return value
-    try:
-        array = np.asarray(value)
-    except Exception as exc:
-        raise TypeError(f"{func}: cannot assign a {t.__name__} to a JaxArray") from exc
+    array = np.asarray(value)
     if array.dtype.kind in _UNSUPPORTED_KINDS:
-        raise TypeError(f"{func}: cannot assign a {t.__name__} ({array.dtype}) to a JaxArray "
-                        f"of dtype {dtype}; allowed: numbers, arrays and sequences of numbers")
+        # NumPy's own conversion decides: "3.5" parses, "text" raises ValueError,
+        # None raises TypeError -- as for a NumPy array of this dtype.
+        array = array.astype(dtype)
     return array
 
 

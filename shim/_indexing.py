@@ -224,6 +224,12 @@ def _advanced(expanded, shape):
             for nz in np.nonzero(np.asarray(item)):
                 take_axis()
                 arrays.append(nz)
+    shapes = [np.shape(a) for a in arrays]
+    try:
+        np.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing arrays could not be broadcast together with "
+                         "shapes " + " ".join(str(tuple(s)) for s in shapes)) from None
     return AdvancedIndex(tuple(region), tuple(template), arrays, tuple(checks))
 
 
@@ -257,11 +263,7 @@ def build_index(template: tuple, arrays) -> tuple:
 
 def advanced_shape(region_shape: tuple[int, ...], template: tuple, array_shapes) -> tuple[int, ...]:
     """NumPy's result shape for ``region[template]`` (advanced indexing rules)."""
-    try:
-        broadcast = np.broadcast_shapes(*array_shapes)
-    except ValueError:
-        raise IndexError("shape mismatch: indexing arrays could not be broadcast together with "
-                         "shapes " + " ".join(str(tuple(s)) for s in array_shapes)) from None
+    broadcast = np.broadcast_shapes(*array_shapes)
     positions = [i for i, t in enumerate(template) if isinstance(t, tuple)]
     adjacent = positions == list(range(positions[0], positions[-1] + 1))
     before, after = [], []

@@ -24,6 +24,9 @@ from ._indexing import BasicIndex
 __all__ = ["array_ufunc", "call", "install_operators", "JAX_UFUNCS", "jax_ufunc"]
 
 _BOOL = np.dtype(bool)
+_FLOAT16, _FLOAT32 = np.dtype(np.float16), np.dtype(np.float32)
+#: Ufuncs whose value depends on the dtype's precision: never computed in a wider type.
+_PRECISION_DEFINED = frozenset({np.spacing, np.nextafter})
 _UNSUPPORTED_KINDS = "OSUVMm"
 _COMPARISONS = frozenset({np.less, np.less_equal, np.greater, np.greater_equal,
                           np.equal, np.not_equal})
@@ -33,6 +36,30 @@ def _jax_function(ufunc):
     return getattr(jnp, ufunc.__name__, None)
 
 
+def _safe_divisor(b):
+    return jnp.where(b == 0, jnp.ones((), b.dtype), b)
+
+
+def _int_floor_divide(a, b):
+    return jnp.where(b == 0, jnp.zeros((), a.dtype), jnp.floor_divide(a, _safe_divisor(b)))
+
+
+def _int_divmod(a, b):
+    zero = jnp.zeros((), a.dtype)
+    q, r = jnp.divmod(a, _safe_divisor(b))
+    return jnp.where(b == 0, zero, q), jnp.where(b == 0, zero, r)
+
+
+def _int_reciprocal(x):
+    return jnp.where(x == 0, jnp.zeros((), x.dtype), lax.div(jnp.ones((), x.dtype), _safe_divisor(x)))
+
+
+#: Integer loops where NumPy's values differ from jax.numpy's (division by zero gives 0;
+#: integer reciprocal truncates).
+_INTEGER_LOOPS = {np.floor_divide: _int_floor_divide, np.divmod: _int_divmod,
+                  np.reciprocal: _int_reciprocal}
+
+
 #: NumPy ufunc -> the ``jax.numpy`` function computing it (None: no JAX version).
 JAX_UFUNCS = {u: _jax_function(u) for u in vars(np).values() if isinstance(u, np.ufunc)}
 
@@ -40,7 +67,7 @@ JAX_UFUNCS = {u: _jax_function(u) for u in vars(np).values() if isinstance(u, np
 class Loop:
     """One inner loop of a ufunc: NumPy's dtypes and the compiled kernel."""
 
-    __slots__ = ("ufunc", "in_dtypes", "out_dtypes", "kernel", "int_limits", "_jfunc")
+    __slots__ = ("ufunc", "in_dtypes", "out_dtypes", "kernel", "int_limits", "_jfunc", "_widen")
 
     def __init__(self, ufunc, tokens, dtypes):
         jfunc = JAX_UFUNCS.get(ufunc)
@@ -53,8 +80,11 @@ class Loop:
                 raise TypeError(f"numpy.{ufunc.__name__}: dtype {d} is not supported by JAX; "
                                 "allowed: bool, integer, floating and complex types")
         self.ufunc = ufunc
-        self._jfunc = jfunc
         self.in_dtypes = dtypes[:ufunc.nin]
+        if ufunc in _INTEGER_LOOPS and all(d.kind in "iu" for d in self.in_dtypes):
+            jfunc = _INTEGER_LOOPS[ufunc]
+        self._jfunc = jfunc
+        self._widen = _FLOAT16 in self.in_dtypes and ufunc not in _PRECISION_DEFINED
         self.out_dtypes = dtypes[ufunc.nin:]
         self.int_limits = tuple(
             (i, int(np.iinfo(d).min), int(np.iinfo(d).max))
@@ -62,8 +92,14 @@ class Loop:
         self.kernel = jax.jit(self.apply)
 
     def apply(self, *args):
-        """The loop on traced operands (used inside compiled kernels)."""
+        """The loop on traced operands (used inside compiled kernels).
+
+        float16 loops compute in float32 and round, as NumPy's do.
+        """
         args = [lax.convert_element_type(a, d) for a, d in zip(args, self.in_dtypes)]
+        if self._widen:
+            args = [lax.convert_element_type(a, _FLOAT32) if d == _FLOAT16 else a
+                    for a, d in zip(args, self.in_dtypes)]
         result = self._jfunc(*args)
         if self.ufunc.nout == 1:
             return _cast(result, self.out_dtypes[0])
@@ -387,21 +423,28 @@ def jax_ufunc(ufunc):
     return jufunc
 
 
-_DTYPE_PROBES: dict = {}
+_PROBES: dict = {}
 
 
-def _method_dtype(ufunc, method, dtype, requested):
-    """NumPy's result dtype of ``ufunc.method`` on input ``dtype``, found on a tiny probe."""
-    key = (ufunc, method, dtype, requested)
-    result = _DTYPE_PROBES.get(key)
+def _probe(ufunc, method, ndim, in_dtype, **options):
+    """Run ``ufunc.method`` with NumPy on a tiny array of this rank and dtype.
+
+    NumPy validates the options exactly as it would for the real call (axes,
+    reorderability, identity with ``where``...) and the probe's dtype is NumPy's
+    result dtype. Results are cached; errors are NumPy's own.
+    """
+    key = (ufunc, method, ndim, in_dtype, tuple(sorted(options.items(), key=str)))
+    result = _PROBES.get(key)
     if result is None:
-        probe = np.ones((1,), dtype=dtype)
+        probe = np.ones((1,) * ndim, dtype=in_dtype)
+        if "where" in options:
+            options["where"] = np.ones_like(probe, dtype=bool)
         with np.errstate(all="ignore"):
             if method == "reduceat":
-                out = ufunc.reduceat(probe, [0], dtype=requested)
+                out = ufunc.reduceat(probe, [0], **options)
             else:
-                out = getattr(ufunc, method)(probe, dtype=requested)
-        result = _DTYPE_PROBES[key] = jax.dtypes.canonicalize_dtype(np.asarray(out).dtype)
+                out = getattr(ufunc, method)(probe, **options)
+        result = _PROBES[key] = jax.dtypes.canonicalize_dtype(np.asarray(out).dtype)
     return result
 
 
@@ -447,18 +490,23 @@ def _reduce(ufunc, inputs, kwargs):
         return _on_host(ufunc, "reduce", (args.pop("array"),), args)
     _binary_only(ufunc, "reduce")
     a = _array_operand(args["array"], f"{ufunc.__name__}.reduce")
-    dtype = _method_dtype(ufunc, "reduce", a.dtype, args["dtype"])
-    options = {"axis": args["axis"], "keepdims": bool(args["keepdims"])}
+    axis = args["axis"]
+    axis = tuple(axis) if isinstance(axis, list) else axis
+    options = {"axis": axis, "keepdims": bool(args["keepdims"])}
+    probe_options = dict(options, dtype=args["dtype"])
     if args["initial"] is not _NO_VALUE and args["initial"] is not None:
-        options["initial"] = args["initial"]
+        options["initial"] = probe_options["initial"] = args["initial"]
     if args["where"] is not True:
         options["where"] = _as_mask(args["where"], f"{ufunc.__name__}.reduce")
+        probe_options["where"] = True
+    dtype = _probe(ufunc, "reduce", a.ndim, a.dtype, **probe_options)
     if a.size == 0 and ufunc.identity is None and "initial" not in options and (
-            args["axis"] is None or a.ndim == 0 or any(
-                a.shape[ax] == 0 for ax in np.atleast_1d(args["axis"]))):
+            axis is None or a.ndim == 0 or any(a.shape[ax] == 0 for ax in np.atleast_1d(axis))):
         raise ValueError(f"zero-size array to reduction operation {ufunc.__name__} which has "
                          "no identity")
-    result = jax_ufunc(ufunc).reduce(a.astype(dtype), dtype=dtype, **options)
+    if isinstance(axis, tuple) and len(axis) == 1:
+        options["axis"] = axis[0]
+    result = jax_ufunc(ufunc).reduce(a.astype(dtype), **options)
     return _finish(f"{ufunc.__name__}.reduce", _cast(result, dtype), args["out"])
 
 
@@ -469,8 +517,8 @@ def _accumulate(ufunc, inputs, kwargs):
         return _on_host(ufunc, "accumulate", (args.pop("array"),), args)
     _binary_only(ufunc, "accumulate")
     a = _array_operand(args["array"], f"{ufunc.__name__}.accumulate")
-    dtype = _method_dtype(ufunc, "accumulate", a.dtype, args["dtype"])
-    result = jax_ufunc(ufunc).accumulate(a.astype(dtype), axis=args["axis"], dtype=dtype)
+    dtype = _probe(ufunc, "accumulate", a.ndim, a.dtype, axis=args["axis"], dtype=args["dtype"])
+    result = jax_ufunc(ufunc).accumulate(a.astype(dtype), axis=args["axis"])
     return _finish(f"{ufunc.__name__}.accumulate", _cast(result, dtype), args["out"])
 
 
@@ -486,8 +534,8 @@ def _reduceat(ufunc, inputs, kwargs):
     if indices.size and (indices.min() < 0 or indices.max() >= n):
         bad = indices[(indices < 0) | (indices >= n)].flat[0]
         raise IndexError(f"index {bad} out-of-bounds in {ufunc.__name__}.reduceat [0, {n})")
-    dtype = _method_dtype(ufunc, "reduceat", a.dtype, args["dtype"])
-    result = jax_ufunc(ufunc).reduceat(a.astype(dtype), indices, axis=args["axis"], dtype=dtype)
+    dtype = _probe(ufunc, "reduceat", a.ndim, a.dtype, axis=args["axis"], dtype=args["dtype"])
+    result = jax_ufunc(ufunc).reduceat(a.astype(dtype), indices, axis=args["axis"])
     return _finish(f"{ufunc.__name__}.reduceat", _cast(result, dtype), args["out"])
 
 
@@ -544,21 +592,20 @@ def _at(ufunc, inputs, kwargs):
     if region is None:
         return None
     _indexing.check_device_bounds(idx)
-    kind = _SCATTERS.get(ufunc, "sequential")
+    # NumPy casts back to the array's dtype after every element; a scatter cannot.
+    kind = _SCATTERS.get(ufunc, "sequential") if loop.out_dtypes[0] == a.dtype else "sequential"
     a._write(*region, (_ufunc_at, loop, idx.template, kind), [idx.arrays] + args)
     return None
 
 
 def _ufunc_at(region, loop, template, kind, arrays, *b):
     index = _indexing.build_index(template, arrays)
-    work = _cast(region, loop.out_dtypes[0])
-    if kind == "sequential":
-        args = [lax.convert_element_type(x, d) for x, d in zip(b, loop.in_dtypes[1:])]
-        result = jax_ufunc(loop.ufunc).at(work.astype(loop.in_dtypes[0]), index, *args,
-                                          inplace=False)
-        return _cast(result, region.dtype)
-    value = lax.convert_element_type(b[0], loop.in_dtypes[1])
-    ref = work.at[index]
+    if kind == "sequential":       # one element at a time, cast back after each
+        step = jnp.frompyfunc(lambda x, *y: _cast(loop.apply(x, *y), region.dtype),
+                              loop.ufunc.nin, 1)
+        return step.at(region, index, *b, inplace=False)
+    value = lax.convert_element_type(b[0], region.dtype)
+    ref = region.at[index]
     if kind == "add":
         result = ref.add(value)
     elif kind == "subtract":
