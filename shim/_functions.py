@@ -47,7 +47,7 @@ def _call_jax(entry, args, kwargs):
     out = kwargs.pop("out", None) if "out" in kwargs else None
     args = _unwrap_args(entry, args)
     if kwargs:
-        kwargs = {k: _unwrap(v, _kind_of(entry, k)) for k, v in kwargs.items()}
+        kwargs = {k: _unwrap(v, _kind_of(entry, k)) for k, v in _supported(entry, kwargs)}
     result = entry.impl(*args, **kwargs)
     return wrap_result(result) if out is None else _write_out(entry, result, out)
 
@@ -75,6 +75,21 @@ def _call_host(entry, args, kwargs):
     return wrap_result(result) if out is None else _write_out(entry, result, out)
 
 
+#: NumPy keywords that cannot change values on JAX (memory order, subclasses, host device).
+_NO_EFFECT = {"order": None, "subok": None, "device": (None, "cpu"), "like": (None,)}
+
+
+def _supported(entry, kwargs):
+    """The keyword arguments to pass on; NumPy-only ones without effect are dropped."""
+    accepted = entry.impl_params()
+    for key, value in kwargs.items():
+        if accepted is None or key in accepted:
+            yield key, value
+        elif key not in _NO_EFFECT or (_NO_EFFECT[key] is not None and value not in _NO_EFFECT[key]):
+            raise TypeError(f"{entry.name}: the argument {key}={value!r} is not supported on the "
+                            "JAX backend")
+
+
 _CONVENTIONS = {"jax": _call_jax, "array": _call_array, "host": _call_host, "numpy": _call_numpy}
 
 _ANNOUNCED: set = set()
@@ -100,14 +115,19 @@ _ARRAY_PARAMS = frozenset("""
     a a1 a2 x x1 x2 y arr array ary ar ar1 ar2 m v b condition p xp fp values indices
     weights element test_elements A B mask vals ind prepend append to_end to_begin
     a_min a_max min max fill_value q seq_of_zeros src obj fweights aweights sample
-    object c k edge_order
-""".split()) - {"k", "edge_order"}
+    object repeats bins right_bins dst default
+""".split())
 
 #: Parameter names holding sequences of arrays (each list element becomes an array).
-_SEQUENCE_PARAMS = frozenset("arrays tup condlist choicelist choices keys".split())
+_SEQUENCE_PARAMS = frozenset("arrays tup condlist choicelist choices keys multi_index".split())
+
+#: Functions whose sequence parameter is nested structure, not a list of arrays.
+_NESTED = frozenset({"numpy.block"})
 
 
 def _kind_of(entry, name):
+    if entry.name in _NESTED:
+        return "other"
     if name in _ARRAY_PARAMS:
         return "array"
     if name in _SEQUENCE_PARAMS:
@@ -171,6 +191,9 @@ def _any_traced(values) -> bool:
 # --- results ----------------------------------------------------------------------------
 
 _HOST_ARRAY_KINDS = "biufc"
+_NUMPY_RESULTS = {name: getattr(np.linalg._linalg, name) for name in (
+    "EigResult", "EighResult", "QRResult", "SlogdetResult", "SVDResult")
+    if hasattr(np.linalg, "_linalg") and hasattr(np.linalg._linalg, name)}
 
 
 def wrap_result(result):
@@ -180,8 +203,8 @@ def wrap_result(result):
         return wrap(result)
     if t is tuple or t is list:
         return t(wrap_result(r) for r in result)
-    if isinstance(result, tuple):   # a named tuple (SVDResult, EighResult...)
-        return t(*(wrap_result(r) for r in result))
+    if isinstance(result, tuple):   # a named tuple: NumPy's class (SVDResult, EighResult...)
+        return _NUMPY_RESULTS.get(t.__name__, t)(*(wrap_result(r) for r in result))
     if isinstance(result, (np.ndarray, np.generic)) and result.dtype.kind in _HOST_ARRAY_KINDS:
         return wrap(jnp.asarray(result))
     return result

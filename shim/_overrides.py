@@ -489,6 +489,188 @@ def eigvals(a):
     return wrap(w)
 
 
+# --- jax.numpy with NumPy's dtypes, containers and keywords ---------------------------------
+# These take jax.Array values ("jax" convention); out= is handled by the caller.
+
+_INTP = np.dtype(np.intp)
+
+
+def _token(x):
+    """What np.result_type needs: a dtype for arrays, the value for Python scalars."""
+    return x.dtype if hasattr(x, "dtype") else x
+
+
+def _promote(*arrays):
+    """The arrays cast to NumPy's common dtype (JAX would promote int64 + float32 to float32)."""
+    dtype = jax.dtypes.canonicalize_dtype(np.result_type(*map(_token, arrays)))
+    return [jnp.asarray(a, dtype=dtype) for a in arrays]
+
+
+def _accumulation_dtype(a, dtype):
+    """NumPy's default for sums and products: small integers and bools accumulate in 64 bits."""
+    if dtype is not None:
+        return dtype
+    a_dtype = jnp.result_type(a)
+    if a_dtype.kind == "b" or (a_dtype.kind == "i" and a_dtype.itemsize < 8):
+        return jax.dtypes.canonicalize_dtype(np.int64)
+    if a_dtype.kind == "u" and a_dtype.itemsize < 8:
+        return jax.dtypes.canonicalize_dtype(np.uint64)
+    return None
+
+
+def cumsum(a, axis=None, dtype=None):
+    return jnp.cumsum(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
+
+
+def cumprod(a, axis=None, dtype=None):
+    return jnp.cumprod(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
+
+
+def nancumsum(a, axis=None, dtype=None):
+    return jnp.nancumsum(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
+
+
+def nancumprod(a, axis=None, dtype=None):
+    return jnp.nancumprod(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
+
+
+def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
+    return jnp.cumulative_sum(x, axis=axis, dtype=_accumulation_dtype(x, dtype),
+                              include_initial=include_initial)
+
+
+def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
+    return jnp.cumulative_prod(x, axis=axis, dtype=_accumulation_dtype(x, dtype),
+                               include_initial=include_initial)
+
+
+def searchsorted(a, v, side="left", sorter=None):
+    return jnp.searchsorted(a, v, side=side, sorter=sorter).astype(_INTP)
+
+
+def digitize(x, bins, right=False):
+    return jnp.digitize(x, bins, right=right).astype(_INTP)
+
+
+def _stable(kind, stable, order, func):
+    if order is not None:
+        raise ValueError(f"{func}: 'order' applies to structured arrays only")
+    return True if stable is None else stable
+
+
+def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+    return jnp.sort(a, axis=axis, stable=_stable(kind, stable, order, "sort"))
+
+
+def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+    return jnp.argsort(a, axis=axis, stable=_stable(kind, stable, order, "argsort"))
+
+
+def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
+    return jnp.concatenate(arrays if dtype is not None else _promote(*arrays), axis=axis,
+                           dtype=dtype)
+
+
+def _joiner(jfunc):
+    def join(tup, *args, dtype=None, casting="same_kind", **kwargs):
+        return jfunc(tup if dtype is not None else _promote(*tup), *args, dtype=dtype, **kwargs)
+    join.__name__ = jfunc.__name__
+    return join
+
+
+stack = _joiner(jnp.stack)
+vstack = _joiner(jnp.vstack)
+hstack = _joiner(jnp.hstack)
+dstack = _joiner(jnp.dstack)
+
+
+def column_stack(tup):
+    return jnp.column_stack(_promote(*tup))
+
+
+def append(arr, values, axis=None):
+    return jnp.append(*_promote(arr, values), axis=axis)
+
+
+def where(condition, x=None, y=None, /):
+    if x is None and y is None:
+        return jnp.where(condition)
+    if x is None or y is None:
+        raise ValueError("either both or neither of x and y should be given")
+    return jnp.where(condition, *_promote(x, y))
+
+
+def select(condlist, choicelist, default=0):
+    choices = _promote(*choicelist, default)
+    return jnp.select(condlist, choices[:-1], choices[-1])
+
+
+def _binary_product(jfunc):
+    def product(a, b, *args, **kwargs):
+        return jfunc(*_promote(a, b), *args, **kwargs)
+    product.__name__ = jfunc.__name__
+    return product
+
+
+dot = _binary_product(jnp.dot)
+vdot = _binary_product(jnp.vdot)
+inner = _binary_product(jnp.inner)
+outer = _binary_product(jnp.outer)
+tensordot = _binary_product(jnp.tensordot)
+kron = _binary_product(jnp.kron)
+cross = _binary_product(jnp.cross)
+
+
+def einsum(*operands, **kwargs):
+    if operands and isinstance(operands[0], str):
+        return jnp.einsum(operands[0], *_promote(*operands[1:]), **kwargs)
+    return jnp.einsum(*operands, **kwargs)
+
+
+def broadcast_arrays(*args, subok=False):
+    return tuple(jnp.broadcast_arrays(*args))
+
+
+def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+    return tuple(jnp.meshgrid(*xi, copy=copy, sparse=sparse, indexing=indexing))
+
+
+def _atleast(jfunc):
+    def atleast(*arys):
+        result = jfunc(*arys)
+        return tuple(result) if isinstance(result, list) else result
+    atleast.__name__ = jfunc.__name__
+    return atleast
+
+
+atleast_1d = _atleast(jnp.atleast_1d)
+atleast_2d = _atleast(jnp.atleast_2d)
+atleast_3d = _atleast(jnp.atleast_3d)
+
+
+def histogram(a, bins=10, range=None, density=None, weights=None):
+    counts, edges = jnp.histogram(a, bins=bins, range=range, density=density, weights=weights)
+    if not density and weights is None:
+        counts = counts.astype(_INTP)      # NumPy counts in integers
+    return counts, edges
+
+
+def roots(p):
+    p = jnp.asarray(p)
+    return _real_if_exact(jnp.roots(p), None, p)[0]
+
+
+def tri(N, M=None, k=0, dtype=float, *, like=None):
+    return jnp.tri(N, M, k, dtype=jax.dtypes.canonicalize_dtype(np.dtype(dtype)))
+
+
+_JAX_ADAPTERS = (cumsum, cumprod, nancumsum, nancumprod, cumulative_sum, cumulative_prod,
+                 searchsorted, digitize, sort, argsort, concatenate, stack, vstack, hstack,
+                 dstack, column_stack, append, where, select, dot, vdot, inner, outer, tensordot,
+                 kron, cross, einsum, broadcast_arrays, meshgrid, atleast_1d, atleast_2d,
+                 atleast_3d, histogram, roots, tri)
+
+
 _VIEW = "returns a view that writes through, as NumPy's does"
 _INPLACE = "writes into its argument"
 _PLAIN = "returns a plain value, as NumPy's does"
@@ -504,6 +686,8 @@ IMPLEMENTATIONS = {
         shares_memory, may_share_memory, allclose, array_equal, array_equiv)},
     **{f"numpy.{f.__name__}": (f, "array", "NumPy's copy and conversion rules") for f in (
         copy, asarray, asanyarray, array, ascontiguousarray, asfortranarray, astype)},
+    **{f"numpy.{f.__name__}": (f, "jax", "jax.numpy with NumPy's dtypes and containers")
+       for f in _JAX_ADAPTERS},
     "numpy.linalg.eig": (eig, "array", "real results when every eigenvalue is real, as NumPy"),
     "numpy.linalg.eigvals": (eigvals, "array", "real results when every eigenvalue is real, as NumPy"),
 }

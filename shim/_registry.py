@@ -65,7 +65,8 @@ _HOST_NATIVE = {
 class Entry:
     """How one NumPy callable is implemented on the JAX backend."""
 
-    __slots__ = ("name", "numpy_func", "impl", "status", "reason", "convention", "_params")
+    __slots__ = ("name", "numpy_func", "impl", "status", "reason", "convention", "_params",
+                 "_impl_params")
 
     def __init__(self, name, numpy_func, impl, status, reason, convention):
         self.name = name
@@ -75,6 +76,7 @@ class Entry:
         self.reason = reason
         self.convention = convention
         self._params = None
+        self._impl_params = False
 
     def __repr__(self) -> str:
         return f"<Entry {self.name}: {self.status} ({self.convention}){' - ' + self.reason if self.reason else ''}>"
@@ -97,6 +99,18 @@ class Entry:
                              if p.kind == p.VAR_POSITIONAL), None)
                 self._params = (positional, star)
         return self._params
+
+    def impl_params(self):
+        """Keyword names the implementation accepts, or None if it takes ``**kwargs``."""
+        if self._impl_params is False:
+            try:
+                parameters = inspect.signature(self.impl).parameters.values()
+            except (TypeError, ValueError):
+                self._impl_params = None
+            else:
+                self._impl_params = None if any(p.kind == p.VAR_KEYWORD for p in parameters) \
+                    else frozenset(p.name for p in parameters)
+        return self._impl_params
 
 
 def public_names(module) -> list[str]:
@@ -135,18 +149,28 @@ def _classify(prefix: str, name: str, numpy_func, jax_module) -> Entry:
 
 
 def _build():
-    entries: dict = {}
-    by_name: dict = {}
+    """One entry per NumPy callable, built under its canonical name; aliases share it.
+
+    ``numpy.concat`` is ``numpy.concatenate`` and ``numpy.abs`` is
+    ``numpy.absolute``: the entry is made for the name the object calls itself
+    (its ``__name__``), so an override of ``concatenate`` covers ``concat`` too.
+    """
+    names_of: dict = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         for module, jax_module, prefix in MODULES:
             for name in public_names(module):
                 obj = getattr(module, name, None)
-                if obj is None or not _is_function(obj):
-                    continue
-                entry = _classify(prefix, name, obj, jax_module)
-                by_name[entry.name] = entry
-                entries.setdefault(obj, entry)
+                if obj is not None and _is_function(obj):
+                    names_of.setdefault(obj, []).append((prefix, name, jax_module))
+    entries: dict = {}
+    by_name: dict = {}
+    for obj, names in names_of.items():
+        own = getattr(obj, "__name__", None)
+        prefix, name, jax_module = next((n for n in names if n[1] == own), names[0])
+        entry = entries[obj] = _classify(prefix, name, obj, jax_module)
+        for prefix, alias, _ in names:
+            by_name[f"{prefix}.{alias}"] = entry
     return entries, by_name
 
 
