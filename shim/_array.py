@@ -89,7 +89,7 @@ class JaxArray:
                 and isinstance(new, jax.Array):
             self._commit(new)
         else:
-            self._write(Layout.identity(self.shape), (), (_kernels.set_all, np.shape(new)), (new,))
+            self._update((_kernels.set_all, np.shape(new)), (new,))
 
     def _commit(self, new: jax.Array) -> None:
         """Give a root a new value. Every change of a root's value goes through here."""

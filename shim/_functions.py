@@ -17,7 +17,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from . import _registry
+from . import _registry, _ufuncs
 from ._array import JaxArray, wrap
 from ._config import FallbackWarning, config
 
@@ -60,6 +60,14 @@ def _call_numpy(entry, args, kwargs):
     return entry.numpy_func(*args, **kwargs)
 
 
+def _call_ufunc(entry, args, kwargs):
+    result = _ufuncs.call(entry.numpy_func, args, kwargs)
+    if result is NotImplemented:
+        raise TypeError(f"{entry.name}: unsupported operand types "
+                        f"{', '.join(type(a).__name__ for a in args)}")
+    return result
+
+
 def _call_host(entry, args, kwargs):
     if entry.status == _registry.FALLBACK:
         _announce_fallback(entry)
@@ -90,7 +98,8 @@ def _supported(entry, kwargs):
                             "JAX backend")
 
 
-_CONVENTIONS = {"jax": _call_jax, "array": _call_array, "host": _call_host, "numpy": _call_numpy}
+_CONVENTIONS = {"jax": _call_jax, "array": _call_array, "host": _call_host, "numpy": _call_numpy,
+                "ufunc": _call_ufunc}
 
 _ANNOUNCED: set = set()
 
@@ -237,7 +246,7 @@ def _write_out(entry, result, out):
 
 #: ndarray methods that are NumPy functions with the array first.
 _FUNCTION_METHODS = """
-    all any argmax argmin argpartition argsort choose clip compress conj conjugate cumprod
+    all any argmax argmin argpartition argsort choose clip conj conjugate cumprod
     cumsum diagonal dot max mean min nonzero prod repeat round searchsorted std sum take
     trace var squeeze swapaxes
 """.split()
@@ -264,6 +273,12 @@ def _ravel(self, order="C"):
     return dispatch(_registry.ENTRIES[np.ravel], (self,), {"order": order})
 
 
+def _compress(self, condition, axis=None, out=None):
+    """``numpy.compress(condition, self, axis)``."""
+    return dispatch(_registry.ENTRIES[np.compress], (condition, self),
+                    {"axis": axis, "out": out})
+
+
 def _flatten(self, order="C"):
     """A flattened copy."""
     return wrap(jnp.ravel(self.value, order=order))
@@ -276,3 +291,4 @@ def install_methods(cls) -> None:
     cls.reshape = _reshape
     cls.ravel = _ravel
     cls.flatten = _flatten
+    cls.compress = _compress
