@@ -21,7 +21,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from . import _indexing, _kernels
-from ._indexing import AdvancedIndex, BasicIndex, MaskIndex
+from ._indexing import MaskIndex, Plan
 from ._layout import Layout, normalize_axes
 
 __all__ = ["JaxArray", "wrap", "to_jax"]
@@ -50,11 +50,13 @@ class JaxArray:
     read-only host copy: writing to it does not change ``x``.
     """
 
-    __slots__ = ("_value", "_base", "_layout", "_firsts", "_lows", "_version", "__weakref__")
+    __slots__ = ("_value", "_dtype", "_base", "_layout", "_firsts", "_lows", "_version",
+                 "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, value: Any, dtype: Any = None):
-        self._value = to_jax(value, dtype)
+        self._value = value = to_jax(value, dtype)
+        self._dtype = value.dtype
         self._base = None
         self._version = 0
 
@@ -85,7 +87,7 @@ class JaxArray:
 
     def _assign(self, new) -> None:
         """Replace the whole content with ``new`` (same shape; cast to our dtype)."""
-        if self._base is None and getattr(new, "dtype", None) == self._value.dtype \
+        if self._base is None and getattr(new, "dtype", None) == self._dtype \
                 and isinstance(new, jax.Array):
             self._commit(new)
         else:
@@ -102,23 +104,26 @@ class JaxArray:
             return self, Layout.identity(self._value.shape), ()
         return self._base, self._layout, self._firsts
 
-    def _write(self, layout, firsts, update, args) -> None:
-        """Apply ``update`` to the elements that ``layout``/``firsts`` select in our root."""
+    def _write(self, layout, lows, update, args) -> None:
+        """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root."""
         root = self if self._base is None else self._base
-        kernel = _kernels.write(layout, update)
-        lows = self._lows_arg() if self._base is not None and layout is self._layout \
-            and firsts == self._firsts else _kernels.lows_arg(layout, firsts)
-        root._commit(kernel(root._value, lows, *args))
+        root._commit(_kernels.write(layout, update)(root._value, lows, *args))
 
     def _update(self, update, args) -> None:
         """Apply ``update`` (see :mod:`shim._kernels`) to every element of this array."""
-        _, layout, firsts = self._target()
-        self._write(layout, firsts, update, args)
+        if self._base is None:
+            self._write(Layout.identity(self._value.shape), None, update, args)
+        else:
+            self._write(self._layout, self._lows_arg(), update, args)
 
     def _lows_arg(self):
+        """A view's kernel argument for its starts: on the host at first use, then on
+        the device (see :func:`shim._indexing.promote_lows`)."""
         lows = self._lows
-        if lows is None and self._layout.dynamic:
-            lows = self._lows = jnp.asarray(self._layout.lows(self._firsts), dtype=jnp.int64)
+        if type(lows) is np.ndarray:
+            lows = self._lows = _indexing.promote_lows(lows)
+        elif lows is None and self._layout.dynamic:
+            lows = self._lows = _indexing.lows_arg(self._layout, self._firsts)
         return lows
 
     @property
@@ -134,7 +139,7 @@ class JaxArray:
 
     @property
     def dtype(self) -> np.dtype:
-        return self._value.dtype if self._base is None else self._base._value.dtype
+        return self._dtype
 
     @property
     def ndim(self) -> int:
@@ -205,16 +210,14 @@ class JaxArray:
 
     def __getitem__(self, index) -> "JaxArray":
         root, layout, firsts = self._target()
-        idx = _indexing.parse(index, self.shape)
-        if type(idx) is BasicIndex:
-            composed = layout.index(firsts, idx.items)
-            if composed is None:          # an empty slice of a new axis: nothing to view
-                return wrap(jnp.zeros(_basic_shape(idx.items), self.dtype))
-            if idx.scalar:                # NumPy returns a scalar here: a copy, not a view
-                new_layout, new_firsts = composed
-                return wrap(_kernels.read(new_layout)(root._value,
-                                                      _kernels.lows_arg(new_layout, new_firsts)))
-            return _view(root, *composed)
+        plan = _indexing.plan(layout, firsts, index)
+        if type(plan) is Plan:
+            if plan.layout is None:       # an empty slice of a new axis: nothing to view
+                return wrap(jnp.zeros(plan.shape, self.dtype))
+            if plan.scalar:               # NumPy returns a scalar here: a copy, not a view
+                return wrap(_kernels.read(plan.layout)(root._value, plan.lows))
+            return _view(root, plan.layout, plan.firsts, plan.lows)
+        idx = plan
         region = layout.index(firsts, idx.region)
         if region is None:
             return wrap(self.value[_unwrap_index(index)])
@@ -225,28 +228,34 @@ class JaxArray:
                            idx.arrays))
 
     def __setitem__(self, index, value) -> None:
-        root, layout, firsts = self._target()
-        idx = _indexing.parse(index, self.shape, mask_ok=True)
-        source = value
-        value = _as_value(value, self.dtype, "JaxArray.__setitem__")
-        vshape = np.shape(value)
-        if type(idx) is BasicIndex:
-            composed = layout.index(firsts, idx.items)
-            if composed is None:          # an empty slice of a new axis: nothing to write
-                _broadcast_value(vshape, _basic_shape(idx.items), advanced=False)
+        if type(index) is JaxArray and index._dtype == _BOOL and index.shape == self.shape:
+            # x[mask] = v with a mask of x's shape: where(mask, v, x), no index parsing.
+            value = _as_value(value, self._dtype, "JaxArray.__setitem__")
+            shape = _mask_value_shape(_shape_of(value), ())
+            if shape is not None:
+                self._update((_kernels.set_masked, index.ndim, shape), (index.value, value))
                 return
-            target_layout, target_firsts = composed
-            if type(source) is JaxArray and source._base is root and \
-                    source._layout is target_layout and source._firsts == target_firsts:
+        root, layout, firsts = self._target()
+        plan = _indexing.plan(layout, firsts, index, mask_ok=True)
+        if type(plan) is Plan:
+            if type(value) is JaxArray and value._base is root and \
+                    value._layout is plan.layout and value._firsts == plan.firsts:
                 return                    # x[s] += y ends with x[s] = x[s]: already written
-            shape = _broadcast_value(vshape, target_layout.shape, advanced=False)
-            self._write(target_layout, target_firsts, (_kernels.set_all, shape), (value,))
+            value = _as_value(value, self.dtype, "JaxArray.__setitem__")
+            shape = _broadcast_value(_shape_of(value), plan.shape, advanced=False)
+            if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
+                root._commit(_kernels.write(plan.layout, (_kernels.set_all, shape))(
+                    root._value, plan.lows, value))
             return
+        value = _as_value(value, self.dtype, "JaxArray.__setitem__")
+        vshape = _shape_of(value)
+        own_lows = None if self._base is None else self._lows_arg()
+        idx = plan
         if type(idx) is MaskIndex:
             mask = idx.mask
             shape = _mask_value_shape(vshape, self.shape[np.ndim(mask):])
             if shape is not None:
-                self._write(layout, firsts, (_kernels.set_masked, np.ndim(mask), shape),
+                self._write(layout, own_lows, (_kernels.set_masked, np.ndim(mask), shape),
                             (mask, value))
                 return
             idx = _indexing.parse(index, self.shape)
@@ -258,7 +267,7 @@ class JaxArray:
         target = _indexing.advanced_shape(region_layout.shape, idx.template,
                                           [np.shape(a) for a in idx.arrays])
         shape = _broadcast_value(vshape, target, advanced=True)
-        self._write(region_layout, region_firsts,
+        self._write(region_layout, _kernels.lows_arg(region_layout, region_firsts),
                     (_kernels.set_advanced, idx.template, shape), (idx.arrays, value))
 
     # --- views ------------------------------------------------------------------------
@@ -445,22 +454,30 @@ class JaxArray:
 
 # --- construction helpers --------------------------------------------------------------
 
-def wrap(value) -> JaxArray:
-    """A new root JaxArray holding ``value`` (a ``jax.Array`` or tracer), unchecked."""
-    array = object.__new__(JaxArray)
+def wrap(value, dtype=None) -> JaxArray:
+    """A new root JaxArray holding ``value`` (a ``jax.Array`` or tracer), unchecked.
+
+    ``dtype`` is ``value.dtype`` when the caller already knows it (it saves a lookup).
+    """
+    array = _new(JaxArray)
     array._value = value
+    array._dtype = value.dtype if dtype is None else dtype
     array._base = None
     array._version = 0
     return array
 
 
-def _view(root: JaxArray, layout, firsts) -> JaxArray:
-    view = object.__new__(JaxArray)
+_new = object.__new__
+
+
+def _view(root: JaxArray, layout, firsts, lows=None) -> JaxArray:
+    view = _new(JaxArray)
     view._value = None
+    view._dtype = root._dtype
     view._base = root
     view._layout = layout
     view._firsts = firsts
-    view._lows = None
+    view._lows = lows
     view._version = -1
     return view
 
@@ -470,6 +487,7 @@ def _from_numpy(array: np.ndarray) -> JaxArray:
 
 
 _UNSUPPORTED_KINDS = "OSUVMm"
+_BOOL = np.dtype(bool)
 
 
 def _canonical_dtype(dtype) -> np.dtype:
@@ -533,6 +551,8 @@ def _as_value(value, dtype, func):
 
 def _broadcast_value(vshape, target, advanced):
     """The value's shape with extra leading 1s dropped, checked to broadcast to ``target``."""
+    if not vshape:
+        return ()
     shape = tuple(vshape)
     while len(shape) > len(target) and shape[0] == 1:
         shape = shape[1:]
@@ -559,9 +579,11 @@ def _mask_value_shape(vshape, rest):
     return None
 
 
-def _basic_shape(items) -> tuple[int, ...]:
-    """The result shape of a parsed basic index."""
-    return tuple(1 if item[0] == "n" else item[3] for item in items if item[0] != "i")
+def _shape_of(value) -> tuple[int, ...]:
+    t = type(value)
+    if t is float or t is int or t is bool or t is complex:
+        return ()
+    return value.shape
 
 
 def _unwrap_index(index):
@@ -612,5 +634,10 @@ _ufuncs.install_operators(JaxArray)
 _functions.install_methods(JaxArray)
 JaxArray.__array_ufunc__ = _ufuncs.array_ufunc
 JaxArray.__array_function__ = _functions.array_function
-jax.tree_util.register_pytree_node(
-    JaxArray, lambda x: ((x.value,), None), lambda _, children: wrap(children[0]))
+def _unflatten(_, children) -> JaxArray:
+    # JAX also unflattens with placeholders (None, axis numbers, sentinels) as leaves.
+    value = children[0]
+    return wrap(value, getattr(value, "dtype", None))
+
+
+jax.tree_util.register_pytree_node(JaxArray, lambda x: ((x.value,), None), _unflatten)

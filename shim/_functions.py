@@ -35,21 +35,35 @@ def array_function(self, func, types, args, kwargs):
     for t in types:
         if t is not JaxArray and not issubclass(t, (JaxArray, np.ndarray)):
             return NotImplemented
-    return dispatch(entry, args, kwargs)
+    return entry.call(entry, args, kwargs)
 
 
 def dispatch(entry, args, kwargs):
     """Call ``entry``'s implementation on ``args``/``kwargs`` by its convention."""
-    return _CONVENTIONS[entry.convention](entry, args, kwargs)
+    return entry.call(entry, args, kwargs)
 
 
 def _call_jax(entry, args, kwargs):
-    out = kwargs.pop("out", None) if "out" in kwargs else None
-    args = _unwrap_args(entry, args)
+    out = None
     if kwargs:
+        out = kwargs.pop("out", None)
         kwargs = {k: _unwrap(v, _kind_of(entry, k)) for k, v in _supported(entry, kwargs)}
-    result = entry.impl(*args, **kwargs)
-    return wrap_result(result) if out is None else _write_out(entry, result, out)
+    values = []
+    for a in args:
+        t = type(a)
+        if t is JaxArray:
+            values.append(a._value if a._base is None else a.value)
+        elif t is list or t is tuple:
+            values = _unwrap_args(entry, args)
+            break
+        else:
+            values.append(a)
+    result = entry.impl(*values, **kwargs)
+    if out is not None:
+        return _write_out(entry, result, out)
+    if type(result) is _ArrayImpl:
+        return wrap(result)
+    return wrap_result(result)
 
 
 def _call_array(entry, args, kwargs):
@@ -101,6 +115,9 @@ def _supported(entry, kwargs):
 _CONVENTIONS = {"jax": _call_jax, "array": _call_array, "host": _call_host, "numpy": _call_numpy,
                 "ufunc": _call_ufunc}
 
+for _entry in _registry.BY_NAME.values():
+    _entry.call = _CONVENTIONS[_entry.convention]
+
 _ANNOUNCED: set = set()
 
 
@@ -145,12 +162,7 @@ def _kind_of(entry, name):
 
 
 def _unwrap_args(entry, args):
-    for a in args:
-        t = type(a)
-        if t is JaxArray or t is list or t is tuple:
-            break
-    else:
-        return args
+    """``args`` unwrapped, with lists in array positions made arrays (see _kind_of)."""
     positional, star = entry.params()
     unwrapped = []
     for i, a in enumerate(args):

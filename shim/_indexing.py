@@ -24,8 +24,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-__all__ = ["parse", "BasicIndex", "AdvancedIndex", "MaskIndex", "check_device_bounds",
-           "advanced_shape", "INVALID_INDEX"]
+__all__ = ["plan", "parse", "Plan", "BasicIndex", "AdvancedIndex", "MaskIndex",
+           "check_device_bounds", "advanced_shape", "INVALID_INDEX"]
 
 INVALID_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
                  "integer or boolean arrays are valid indices")
@@ -45,6 +45,106 @@ class AdvancedIndex(NamedTuple):
     template: tuple       # per region axis / None: ":", None or ("a", k)
     arrays: list          # index arrays (numpy, jax, or Python ints)
     device_checks: tuple  # (k, axis size) for device integer arrays to bounds-check
+
+
+class Plan:
+    """A basic index composed with a view's layout: what to read or write, and where.
+
+    ``layout``/``firsts`` describe the selected elements relative to the root
+    (``layout`` is None for an empty slice of a new axis, which selects
+    nothing); ``lows`` is the kernels' dynamic argument; ``scalar`` says NumPy
+    would return a scalar rather than a view.
+    """
+
+    __slots__ = ("layout", "firsts", "lows", "scalar", "shape")
+
+    def __init__(self, layout, firsts, scalar, shape, lows):
+        self.layout, self.firsts, self.scalar, self.shape, self.lows = \
+            layout, firsts, scalar, shape, lows
+
+
+_PLANS: dict = {}
+_MAX_PLANS = 4096
+_SLICE = object()
+
+
+def plan(layout, firsts, index, *, mask_ok: bool = False):
+    """``index`` applied to the view ``layout``/``firsts``: a :class:`Plan` for basic
+    indices, else the parsed :class:`MaskIndex` or :class:`AdvancedIndex`.
+
+    Plans of hashable indices are cached, so a loop that writes ``U[1:-1, 1:-1]``
+    every step parses and composes it once, and from its second use on passes
+    its starts to kernels as a device array (cheaper per call than a host one).
+    """
+    key = _index_key(index)
+    if key is not None:
+        cached = _PLANS.get((layout, firsts, key))
+        if cached is not None:
+            if type(cached.lows) is np.ndarray:
+                cached.lows = promote_lows(cached.lows)
+            return cached
+    parsed = parse(index, layout.shape, mask_ok=mask_ok)
+    if type(parsed) is not BasicIndex:
+        return parsed
+    composed = layout.index(firsts, parsed.items)
+    if composed is None:
+        result = Plan(None, (), parsed.scalar, _basic_shape(parsed.items), None)
+    else:
+        new_layout, new_firsts = composed
+        result = Plan(new_layout, new_firsts, parsed.scalar, new_layout.shape,
+                      lows_arg(new_layout, new_firsts))
+    if key is not None:
+        if len(_PLANS) >= _MAX_PLANS:
+            del _PLANS[next(iter(_PLANS))]
+        _PLANS[(layout, firsts, key)] = result
+    return result
+
+
+def lows_arg(layout, firsts):
+    """The ``lows`` argument of a kernel for these ``firsts`` (None if the layout has no
+    dynamic starts), as a host array; :func:`promote_lows` moves reused ones to the device."""
+    if not layout.dynamic:
+        return None
+    return np.asarray(layout.lows(firsts), dtype=np.int64)
+
+
+_to_device = jax.jit(lambda x: x)
+
+
+def promote_lows(lows):
+    """``lows`` as a device array, or unchanged while tracing (no tracer may be kept)."""
+    device = _to_device(lows)
+    return lows if isinstance(device, jax.core.Tracer) else device
+
+
+def _index_key(index):
+    """A hashable stand-in for a basic index made of Python ints, slices, None and ...,
+    or None when the index has anything else (arrays, NumPy integers...)."""
+    t = type(index)
+    if t is int or index is None or index is Ellipsis:
+        return index
+    if t is slice:
+        start, stop, step = index.start, index.stop, index.step
+        if (start is None or type(start) is int) and (stop is None or type(stop) is int) \
+                and (step is None or type(step) is int):
+            return (_SLICE, start, stop, step)
+        return None
+    if t is tuple:
+        keys = []
+        for item in index:
+            if type(item) is tuple:
+                return None
+            key = _index_key(item)
+            if key is None and item is not None:
+                return None
+            keys.append(key)
+        return tuple(keys)
+    return None
+
+
+def _basic_shape(items) -> tuple[int, ...]:
+    """The result shape of a parsed basic index."""
+    return tuple(1 if item[0] == "n" else item[3] for item in items if item[0] != "i")
 
 
 def parse(index, shape: tuple[int, ...], *, mask_ok: bool = False):

@@ -18,7 +18,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._indexing import build_index
+from ._indexing import build_index, lows_arg
 
 __all__ = ["read", "read_advanced", "write", "lows_arg",
            "set_all", "set_advanced", "set_masked", "apply_function"]
@@ -74,11 +74,6 @@ def write(layout, update):
     return kernel
 
 
-def lows_arg(layout, firsts):
-    """The ``lows`` argument of a kernel for a view with these ``firsts``."""
-    if not layout.dynamic:
-        return None
-    return np.asarray(layout.lows(firsts), dtype=np.int64)
 
 
 # --- updates -----------------------------------------------------------------------

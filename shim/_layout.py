@@ -31,6 +31,7 @@ INT = ()           # dims entry: one index, dimension dropped
 NEWAXIS = -1       # out entry: a new axis of length one
 
 _INTERNED: dict[tuple, "Layout"] = {}
+_IDENTITIES: dict[tuple, "Layout"] = {}
 
 
 class Layout:
@@ -65,7 +66,11 @@ class Layout:
     @staticmethod
     def identity(shape: tuple[int, ...]) -> "Layout":
         """The layout of a whole root of this shape."""
-        return Layout.make(shape, shape, (FULL,) * len(shape), tuple(range(len(shape))))
+        layout = _IDENTITIES.get(shape)
+        if layout is None:
+            layout = _IDENTITIES[shape] = Layout.make(shape, shape, (FULL,) * len(shape),
+                                                      tuple(range(len(shape))))
+        return layout
 
     def _setup(self, root_shape, base_shape, dims, out):
         self.root_shape, self.base_shape, self.dims, self.out = root_shape, base_shape, dims, out
@@ -209,7 +214,7 @@ class Layout:
         starts = self._starts(lows) if self.dynamic else None
         if self._strides:
             region = lax.dynamic_slice(x, starts, self._cover) if starts is not None else x
-            v = region.at[tuple(slice(None, None, s) for s in self._strides)].set(v)
+            v = _strided_set(region, v, self._strides)
         x = lax.dynamic_update_slice(x, v, starts) if starts is not None else v
         return x.reshape(self.root_shape)
 
@@ -222,6 +227,27 @@ class Layout:
     def _strided_shape(self):
         return tuple(_length(sel, n) if sel is not INT else 1
                      for sel, n in zip(self.dims, self.base_shape))
+
+
+def _strided_set(region, v, strides):
+    """``region`` with ``region[::s0, ::s1, ...] = v``, as one elementwise select.
+
+    Each value is repeated ``s`` times along its axis and a mask keeps the
+    positions that are multiples of ``s``: XLA fuses this, unlike a scatter.
+    """
+    mask = None
+    for axis, step in enumerate(strides):
+        if step == 1:
+            continue
+        shape = v.shape
+        # Repeat by broadcasting a new axis and merging it (a gather-free jnp.repeat).
+        v = jnp.broadcast_to(jnp.expand_dims(v, axis + 1),
+                             shape[:axis + 1] + (step,) + shape[axis + 1:])
+        v = v.reshape(shape[:axis] + (shape[axis] * step,) + shape[axis + 1:])
+        v = lax.slice_in_dim(v, 0, region.shape[axis], axis=axis)
+        keep = (lax.broadcasted_iota(jnp.int32, region.shape, axis) % step) == 0
+        mask = keep if mask is None else mask & keep
+    return jnp.where(mask, v, region)
 
 
 def _length(sel, n: int) -> int:

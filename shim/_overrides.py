@@ -16,6 +16,8 @@ reason)`` for :mod:`shim._registry`.
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import math
 import operator
 
@@ -25,7 +27,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from . import _kernels
-from ._array import JaxArray, to_jax, wrap
+from ._array import JaxArray, wrap
 
 __all__ = ["IMPLEMENTATIONS", "JAX_STUBS"]
 
@@ -495,15 +497,33 @@ def eigvals(a):
 _INTP = np.dtype(np.intp)
 
 
+_WEAK_TOKENS = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
+
+
 def _token(x):
-    """What np.result_type needs: a dtype for arrays, the value for Python scalars."""
-    return x.dtype if hasattr(x, "dtype") else x
+    """What np.result_type needs: the dtype of an array, the Python type of a scalar.
+
+    Inside ``jit`` a Python scalar is a weakly typed tracer; it still counts as a
+    Python scalar, as NEP 50 says.
+    """
+    dtype = getattr(x, "dtype", None)
+    if dtype is None:
+        return type(x) if isinstance(x, (bool, int, float, complex)) else np.asarray(x).dtype
+    if getattr(x, "weak_type", False):
+        return _WEAK_TOKENS[dtype.kind]
+    return dtype
+
+
+@functools.lru_cache(maxsize=4096)
+def _result_type(tokens):
+    return jax.dtypes.canonicalize_dtype(np.result_type(*tokens))
 
 
 def _promote(*arrays):
     """The arrays cast to NumPy's common dtype (JAX would promote int64 + float32 to float32)."""
-    dtype = jax.dtypes.canonicalize_dtype(np.result_type(*map(_token, arrays)))
-    return [jnp.asarray(a, dtype=dtype) for a in arrays]
+    dtype = _result_type(tuple(map(_token, arrays)))
+    return [a if getattr(a, "dtype", None) == dtype else jnp.asarray(a, dtype=dtype)
+            for a in arrays]
 
 
 def _accumulation_dtype(a, dtype):
@@ -566,30 +586,52 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return jnp.argsort(a, axis=axis, stable=_stable(kind, stable, order, "argsort"))
 
 
+# Functions combining several arrays promote them with NumPy's rules. Each is one
+# compiled call (non-array arguments static), faster than jax.numpy's eager path.
+
+def _jit(*static):
+    return functools.partial(jax.jit, static_argnames=static)
+
+
+@_jit("axis", "dtype", "casting")
 def concatenate(arrays, /, axis=0, *, dtype=None, casting="same_kind"):
     return jnp.concatenate(arrays if dtype is not None else _promote(*arrays), axis=axis,
                            dtype=dtype)
 
 
-def _joiner(jfunc):
-    def join(tup, *args, dtype=None, casting="same_kind", **kwargs):
-        return jfunc(tup if dtype is not None else _promote(*tup), *args, dtype=dtype, **kwargs)
-    join.__name__ = jfunc.__name__
-    return join
+@_jit("axis", "dtype", "casting")
+def stack(arrays, axis=0, *, dtype=None, casting="same_kind"):
+    return jnp.stack(arrays if dtype is not None else _promote(*arrays), axis=axis, dtype=dtype)
 
 
-stack = _joiner(jnp.stack)
-vstack = _joiner(jnp.vstack)
-hstack = _joiner(jnp.hstack)
-dstack = _joiner(jnp.dstack)
+@_jit("dtype", "casting")
+def vstack(tup, *, dtype=None, casting="same_kind"):
+    return jnp.vstack(tup if dtype is not None else _promote(*tup), dtype=dtype)
 
 
+@_jit("dtype", "casting")
+def hstack(tup, *, dtype=None, casting="same_kind"):
+    return jnp.hstack(tup if dtype is not None else _promote(*tup), dtype=dtype)
+
+
+@jax.jit
+def dstack(tup):
+    return jnp.dstack(_promote(*tup))
+
+
+@jax.jit
 def column_stack(tup):
     return jnp.column_stack(_promote(*tup))
 
 
+@_jit("axis")
 def append(arr, values, axis=None):
     return jnp.append(*_promote(arr, values), axis=axis)
+
+
+@jax.jit
+def _where3(condition, x, y):
+    return jnp.where(condition, *_promote(x, y))
 
 
 def where(condition, x=None, y=None, /):
@@ -597,18 +639,20 @@ def where(condition, x=None, y=None, /):
         return jnp.where(condition)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
-    return jnp.where(condition, *_promote(x, y))
+    return _where3(condition, x, y)
 
 
+@jax.jit
 def select(condlist, choicelist, default=0):
     choices = _promote(*choicelist, default)
     return jnp.select(condlist, choices[:-1], choices[-1])
 
 
-def _binary_product(jfunc):
+def _binary_product(jfunc, *static):
+    @_jit(*static)
     def product(a, b, *args, **kwargs):
         return jfunc(*_promote(a, b), *args, **kwargs)
-    product.__name__ = jfunc.__name__
+    product.__name__ = product.__wrapped__.__name__ = jfunc.__name__
     return product
 
 
@@ -616,9 +660,17 @@ dot = _binary_product(jnp.dot)
 vdot = _binary_product(jnp.vdot)
 inner = _binary_product(jnp.inner)
 outer = _binary_product(jnp.outer)
-tensordot = _binary_product(jnp.tensordot)
 kron = _binary_product(jnp.kron)
-cross = _binary_product(jnp.cross)
+cross = _binary_product(jnp.cross, "axisa", "axisb", "axisc", "axis")
+
+
+def tensordot(a, b, axes=2):
+    if not isinstance(axes, int):
+        axes = tuple(tuple(ax) if isinstance(ax, (list, tuple)) else ax for ax in axes)
+    return _tensordot(a, b, axes=axes)
+
+
+_tensordot = _binary_product(jnp.tensordot, "axes")
 
 
 def einsum(*operands, **kwargs):
@@ -671,6 +723,62 @@ _JAX_ADAPTERS = (cumsum, cumprod, nancumsum, nancumprod, cumulative_sum, cumulat
                  atleast_3d, histogram, roots, tri)
 
 
+# --- jax.numpy functions compiled whole ---------------------------------------------------
+# Many jax.numpy functions are Python wrappers that dispatch several operations
+# eagerly. Compiling each into one executable, with only its structural
+# arguments static (axes, keepdims, ddof, dtypes -- never values such as a roll's
+# shift or a reduction's initial), makes an eager call one dispatch.
+
+_REDUCTION = ("axis", "dtype", "keepdims")
+_COMPILED = {
+    "sum": _REDUCTION + ("promote_integers",), "prod": _REDUCTION + ("promote_integers",),
+    "mean": _REDUCTION, "std": _REDUCTION + ("ddof", "correction"),
+    "var": _REDUCTION + ("ddof", "correction"), "max": ("axis", "keepdims"),
+    "min": ("axis", "keepdims"), "amax": ("axis", "keepdims"), "amin": ("axis", "keepdims"),
+    "argmax": ("axis", "keepdims"), "argmin": ("axis", "keepdims"),
+    "any": ("axis", "keepdims"), "all": ("axis", "keepdims"), "ptp": ("axis", "keepdims"),
+    "nansum": _REDUCTION, "nanprod": _REDUCTION, "nanmean": _REDUCTION,
+    "nanstd": _REDUCTION + ("ddof", "correction"), "nanvar": _REDUCTION + ("ddof", "correction"),
+    "nanmax": ("axis", "keepdims"), "nanmin": ("axis", "keepdims"),
+    "nanargmax": ("axis", "keepdims"), "nanargmin": ("axis", "keepdims"),
+    "average": ("axis", "returned", "keepdims"),
+    "roll": ("axis",), "flip": ("axis",), "fliplr": (), "flipud": (), "rot90": ("k", "axes"),
+    "tile": ("reps",), "take": ("axis", "mode", "unique_indices", "indices_are_sorted"),
+    "take_along_axis": ("axis", "mode"), "tril": ("k",), "triu": ("k",), "diag": ("k",),
+    "linspace": ("num", "endpoint", "retstep", "dtype", "axis"),
+    "logspace": ("num", "endpoint", "base", "dtype", "axis"),
+    "nan_to_num": ("copy",), "cov": ("rowvar", "bias", "ddof"), "corrcoef": ("rowvar",),
+    "kron": (), "trapezoid": ("axis",), "gradient": ("axis", "edge_order"),
+}
+
+
+class _Compiled:
+    """A jax.numpy function called through ``jax.jit`` with the named arguments static."""
+
+    __slots__ = ("_function", "_jitted", "_static", "__name__", "__wrapped__", "__signature__")
+
+    def __init__(self, function, static):
+        self.__signature__ = inspect.signature(function)
+        static = tuple(n for n in static if n in self.__signature__.parameters)
+        self._function = function
+        self._jitted = jax.jit(function, static_argnames=static)
+        self._static = static
+        self.__name__ = function.__name__
+        self.__wrapped__ = function
+
+    def __call__(self, *args, **kwargs):
+        for name in self._static:
+            value = kwargs.get(name)
+            if type(value) is list:
+                kwargs[name] = tuple(value)
+        try:
+            return self._jitted(*args, **kwargs)
+        except (TypeError, ValueError) as error:
+            if "hashable" not in str(error):
+                raise
+            return self._function(*args, **kwargs)     # an unhashable option: run eagerly
+
+
 _VIEW = "returns a view that writes through, as NumPy's does"
 _INPLACE = "writes into its argument"
 _PLAIN = "returns a plain value, as NumPy's does"
@@ -688,6 +796,9 @@ IMPLEMENTATIONS = {
         copy, asarray, asanyarray, array, ascontiguousarray, asfortranarray, astype)},
     **{f"numpy.{f.__name__}": (f, "jax", "jax.numpy with NumPy's dtypes and containers")
        for f in _JAX_ADAPTERS},
+    **{f"numpy.{name}": (_Compiled(getattr(jnp, name), static), "jax",
+                         "jax.numpy, compiled into one call")
+       for name, static in _COMPILED.items()},
     "numpy.linalg.eig": (eig, "array", "real results when every eigenvalue is real, as NumPy"),
     "numpy.linalg.eigvals": (eigvals, "array", "real results when every eigenvalue is real, as NumPy"),
 }

@@ -65,8 +65,8 @@ _HOST_NATIVE = {
 class Entry:
     """How one NumPy callable is implemented on the JAX backend."""
 
-    __slots__ = ("name", "numpy_func", "impl", "status", "reason", "convention", "_params",
-                 "_impl_params")
+    __slots__ = ("name", "numpy_func", "impl", "status", "reason", "convention", "call",
+                 "_params", "_impl_params")
 
     def __init__(self, name, numpy_func, impl, status, reason, convention):
         self.name = name
@@ -75,6 +75,7 @@ class Entry:
         self.status = status
         self.reason = reason
         self.convention = convention
+        self.call = None        # the protocol layer's caller for this convention
         self._params = None
         self._impl_params = False
 

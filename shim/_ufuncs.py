@@ -19,7 +19,6 @@ from jax import lax
 
 from . import _indexing, _kernels
 from ._array import JaxArray, wrap
-from ._indexing import BasicIndex
 
 __all__ = ["array_ufunc", "call", "install_operators", "JAX_UFUNCS", "jax_ufunc"]
 
@@ -67,7 +66,8 @@ JAX_UFUNCS = {u: _jax_function(u) for u in vars(np).values() if isinstance(u, np
 class Loop:
     """One inner loop of a ufunc: NumPy's dtypes and the compiled kernel."""
 
-    __slots__ = ("ufunc", "in_dtypes", "out_dtypes", "kernel", "int_limits", "_jfunc", "_widen")
+    __slots__ = ("ufunc", "in_dtypes", "out_dtypes", "kernel", "int_limits", "single", "_jfunc",
+                 "_widen")
 
     def __init__(self, ufunc, tokens, dtypes):
         jfunc = JAX_UFUNCS.get(ufunc)
@@ -89,6 +89,7 @@ class Loop:
         self.int_limits = tuple(
             (i, int(np.iinfo(d).min), int(np.iinfo(d).max))
             for i, (t, d) in enumerate(zip(tokens, self.in_dtypes)) if t is int and d.kind in "iu")
+        self.single = ufunc.nout == 1
         self.kernel = jax.jit(self.apply)
 
     def apply(self, *args):
@@ -153,8 +154,8 @@ def _operands(inputs, skip=None):
     for x in inputs:
         t = type(x)
         if t is JaxArray:
-            values.append(None if x is skip else x.value)
-            tokens.append(x.dtype)
+            values.append(None if x is skip else x._value if x._base is None else x.value)
+            tokens.append(x._dtype)
         elif t is float or t is int or t is complex:
             values.append(x)
             tokens.append(t)
@@ -202,7 +203,9 @@ def _wrap_result(loop, result):
 def array_ufunc(self, ufunc, method, *inputs, **kwargs):
     """``JaxArray.__array_ufunc__``: NumPy ufuncs and their methods on JaxArrays."""
     if method == "__call__":
-        return call(ufunc, inputs, kwargs)
+        if kwargs:
+            return _call_with_options(ufunc, inputs, kwargs)
+        return call(ufunc, inputs)
     handler = METHODS.get(method)
     if handler is None:
         return NotImplemented
@@ -213,17 +216,45 @@ def call(ufunc, inputs, kwargs=None):
     """``ufunc(*inputs, **kwargs)`` with JAX; NotImplemented for foreign operand types."""
     if kwargs:
         return _call_with_options(ufunc, inputs, dict(kwargs))
-    values, tokens = _operands(inputs)
-    if values is NotImplemented:
-        return NotImplemented
+    if len(inputs) == 1 and type(inputs[0]) is JaxArray:      # the common unary case
+        x = inputs[0]
+        values = (x._value if x._base is None else x.value,)
+        tokens = (x._dtype,)
+    else:
+        values, tokens = _operands(inputs)
+        if values is NotImplemented:
+            return NotImplemented
     loop = _LOOPS.get((ufunc, tokens)) or _loop(ufunc, tokens)
     if loop.int_limits:
         loop = _checked_loop(loop, ufunc, inputs, tokens)
-    return _wrap_result(loop, _run(loop, values))
+    try:
+        result = loop.kernel(*values)
+    except (ValueError, TypeError):
+        result = _run(loop, values)
+    if loop.single:
+        return wrap(result, loop.out_dtypes[0])
+    return tuple(map(wrap, result, loop.out_dtypes))
 
 
 def inplace(ufunc, target: JaxArray, other):
     """``target op= other``: one fused kernel writing into ``target``'s root."""
+    t = type(other)
+    if t is float or t is int or t is complex or (t is JaxArray and other is not target):
+        # The common case, without the generic machinery.
+        if t is JaxArray:
+            value, token, shape = (other._value if other._base is None else other.value,
+                                   other._dtype, other.shape)
+        else:
+            value, token, shape = other, t, ()
+        loop = _LOOPS.get((ufunc, (target._dtype, token))) or _loop(ufunc, (target._dtype, token))
+        if loop.int_limits:
+            loop = _checked_loop(loop, ufunc, (target, other), (target._dtype, token))
+        if loop.out_dtypes[0] is not target._dtype:
+            _check_cast(ufunc, loop.out_dtypes[0], target._dtype, "same_kind")
+        if shape and shape != target.shape:
+            _check_shapes(ufunc, [target.shape, shape], target.shape)
+        target._update((_ufunc_update, loop, (0,), False), (value,))
+        return target
     inputs = (target, other)
     values, tokens = _operands(inputs, skip=target)
     if values is NotImplemented:
@@ -318,23 +349,44 @@ def _masked_assign(region, value, mask):
 
 
 def _check_out(ufunc, result_dtype, out, casting, input_shapes):
-    name = ufunc.__name__
     if type(out) is not JaxArray:
-        raise TypeError(f"{name}: 'out' must be a JaxArray, a numpy.ndarray or None, "
+        raise TypeError(f"{ufunc.__name__}: 'out' must be a JaxArray, a numpy.ndarray or None, "
                         f"got {type(out).__name__}")
-    if not np.can_cast(result_dtype, out.dtype, casting):
-        raise TypeError(f"Cannot cast ufunc '{name}' output from {result_dtype!r} to "
-                        f"{out.dtype!r} with casting rule {casting!r}")
+    if result_dtype is not out._dtype:
+        _check_cast(ufunc, result_dtype, out._dtype, casting)
     shape = out.shape
-    if ufunc.signature is None and any(s != shape and s != () for s in input_shapes):
-        try:
-            full = np.broadcast_shapes(*input_shapes)
-        except ValueError:
-            raise ValueError(f"{name}: operands could not be broadcast together with shapes "
-                             f"{' '.join(str(s) for s in input_shapes)}") from None
-        if np.broadcast_shapes(full, shape) != shape:
-            raise ValueError(f"non-broadcastable output operand with shape {shape} doesn't "
-                             f"match the broadcast shape {np.broadcast_shapes(full, shape)}")
+    for s in input_shapes:
+        if s != shape and s != ():
+            _check_shapes(ufunc, input_shapes, shape)
+            break
+
+
+_CASTS: dict = {}
+
+
+def _check_cast(ufunc, from_dtype, to_dtype, casting):
+    """NumPy's output casting rule (results cached: np.can_cast is slow)."""
+    key = (from_dtype, to_dtype, casting)
+    ok = _CASTS.get(key)
+    if ok is None:
+        ok = _CASTS[key] = bool(np.can_cast(from_dtype, to_dtype, casting))
+    if not ok:
+        raise TypeError(f"Cannot cast ufunc '{ufunc.__name__}' output from {from_dtype!r} to "
+                        f"{to_dtype!r} with casting rule {casting!r}")
+
+
+def _check_shapes(ufunc, input_shapes, shape):
+    """The inputs broadcast together, and into an output of ``shape``."""
+    if ufunc.signature is not None:
+        return
+    try:
+        full = np.broadcast_shapes(*input_shapes)
+    except ValueError:
+        raise ValueError(f"{ufunc.__name__}: operands could not be broadcast together with "
+                         f"shapes {' '.join(str(s) for s in input_shapes)}") from None
+    if np.broadcast_shapes(full, shape) != shape:
+        raise ValueError(f"non-broadcastable output operand with shape {shape} doesn't "
+                         f"match the broadcast shape {np.broadcast_shapes(full, shape)}")
 
 
 def _normalize_out(ufunc, out):
@@ -580,17 +632,16 @@ def _at(ufunc, inputs, kwargs):
     if loop.int_limits:
         loop = _checked_loop(loop, ufunc, operands, tokens, None, "unsafe")
     _, layout, firsts = a._target()
-    idx = _indexing.parse(indices, a.shape)
+    idx = _indexing.plan(layout, firsts, indices)
     args = values[1:]
-    if type(idx) is BasicIndex:        # no repeated elements: a plain fused update
-        composed = layout.index(firsts, idx.items)
-        if composed is None:
-            return None
-        a._write(*composed, (_ufunc_update, loop, (0,), False), args)
+    if type(idx) is _indexing.Plan:    # no repeated elements: a plain fused update
+        if idx.layout is not None:
+            a._write(idx.layout, idx.lows, (_ufunc_update, loop, (0,), False), args)
         return None
     region = layout.index(firsts, idx.region)
     if region is None:
         return None
+    region = region[0], _kernels.lows_arg(*region)
     _indexing.check_device_bounds(idx)
     # NumPy casts back to the array's dtype after every element; a scatter cannot.
     kind = _SCATTERS.get(ufunc, "sequential") if loop.out_dtypes[0] == a.dtype else "sequential"

@@ -1,0 +1,105 @@
+"""Timing helpers shared by the benchmark scripts: medians of repeated runs, ratio tables."""
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import time
+
+import jax
+import numpy as np
+
+
+def block(result):
+    """Wait for JAX work behind ``result`` (JaxArrays, jax arrays, tuples of them)."""
+    if isinstance(result, (tuple, list)):
+        for r in result:
+            block(r)
+        return result
+    value = getattr(result, "value", result)
+    if isinstance(value, jax.Array):
+        value.block_until_ready()
+    return result
+
+
+def median_seconds(fn, *, min_time=0.05, repeats=7) -> float:
+    """Median seconds per call of ``fn()`` over ``repeats`` timed batches (after warm-up)."""
+    block(fn())
+    block(fn())
+    number = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(number):
+            block(fn())
+        elapsed = time.perf_counter() - start
+        if elapsed >= min_time / repeats or number >= 1 << 20:
+            break
+        number *= 2
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(number):
+            result = fn()
+        block(result)
+        samples.append((time.perf_counter() - start) / number)
+    return statistics.median(samples)
+
+
+def _batch_size(fn, min_time):
+    block(fn())
+    block(fn())
+    number = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(number):
+            block(fn())
+        if time.perf_counter() - start >= min_time or number >= 1 << 20:
+            return number
+        number *= 2
+
+
+def _batch(fn, number) -> float:
+    start = time.perf_counter()
+    for _ in range(number):
+        result = fn()
+    block(result)
+    return (time.perf_counter() - start) / number
+
+
+def compare(candidates: dict, *, rounds=9, min_time=0.01) -> dict:
+    """Median seconds per call of each candidate, timed in rotation (A, B, C, A, B, C...).
+
+    Interleaving makes the candidates share the machine's slow and fast moments,
+    so their ratios are steadier than separately taken timings on a shared
+    machine. Returns ``{name: median seconds}``.
+    """
+    numbers = {name: _batch_size(fn, min_time) for name, fn in candidates.items()}
+    samples = {name: [] for name in candidates}
+    for _ in range(rounds):
+        for name, fn in candidates.items():
+            samples[name].append(_batch(fn, numbers[name]))
+    return {name: statistics.median(s) for name, s in samples.items()}
+
+
+def machine() -> str:
+    devices = ", ".join(str(d) for d in jax.devices())
+    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+            f"Python {platform.python_version()}, NumPy {np.__version__}, JAX {jax.__version__}, "
+            f"devices: {devices}")
+
+
+def format_seconds(t: float) -> str:
+    if t < 1e-3:
+        return f"{t * 1e6:8.1f} µs"
+    if t < 1:
+        return f"{t * 1e3:8.2f} ms"
+    return f"{t:8.2f} s "
+
+
+def table(title: str, header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table."""
+    widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+    line = lambda cells: "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+    out = [f"\n### {title}\n", line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+    out += [line(r) for r in rows]
+    return "\n".join(out)
