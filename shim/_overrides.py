@@ -779,6 +779,29 @@ class _Compiled:
             return self._function(*args, **kwargs)     # an unhashable option: run eagerly
 
 
+def _linalg_checked(jfunc, message):
+    """A jax.numpy.linalg function that raises NumPy's LinAlgError where NumPy would.
+
+    JAX returns inf/nan for a singular (or not positive definite) matrix; with
+    finite inputs, a non-finite result means exactly that. The check waits for
+    the result, so it is skipped inside jit.
+    """
+    def checked(*args, **kwargs):
+        result = jfunc(*args, **kwargs)
+        if not isinstance(result, _Tracer) and not any(isinstance(a, _Tracer) for a in args):
+            if bool(_all_finite(args[0])) and not bool(_all_finite(result)):
+                raise np.linalg.LinAlgError(message)
+        return result
+    checked.__name__ = jfunc.__name__
+    checked.__wrapped__ = jfunc
+    return checked
+
+
+@jax.jit
+def _all_finite(x):
+    return jnp.all(jnp.isfinite(x))
+
+
 _VIEW = "returns a view that writes through, as NumPy's does"
 _INPLACE = "writes into its argument"
 _PLAIN = "returns a plain value, as NumPy's does"
@@ -799,6 +822,11 @@ IMPLEMENTATIONS = {
     **{f"numpy.{name}": (_Compiled(getattr(jnp, name), static), "jax",
                          "jax.numpy, compiled into one call")
        for name, static in _COMPILED.items()},
+    **{f"numpy.linalg.{name}": (_linalg_checked(getattr(jnp.linalg, name), message), "jax",
+                                "raises LinAlgError where NumPy does")
+       for name, message in (("inv", "Singular matrix"), ("solve", "Singular matrix"),
+                             ("cholesky", "Matrix is not positive definite"),
+                             ("tensorinv", "Singular matrix"), ("tensorsolve", "Singular matrix"))},
     "numpy.linalg.eig": (eig, "array", "real results when every eigenvalue is real, as NumPy"),
     "numpy.linalg.eigvals": (eigvals, "array", "real results when every eigenvalue is real, as NumPy"),
 }

@@ -53,10 +53,41 @@ def _int_reciprocal(x):
     return jnp.where(x == 0, jnp.zeros((), x.dtype), lax.div(jnp.ones((), x.dtype), _safe_divisor(x)))
 
 
+def _int_power(a, b):
+    # Negative exponents raise in NumPy (checked eagerly by _no_negative_exponent); when
+    # traced the result is the truncated 1 // a**-b: 1 for a == 1, +-1 for a == -1, else 0.
+    result = jnp.power(a, jnp.maximum(b, 0).astype(b.dtype))
+    one = jnp.ones((), result.dtype)
+    inverse = jnp.where(a == 1, one, jnp.where(a == -1, jnp.where(b % 2 == 0, one, -one),
+                                                jnp.zeros((), result.dtype)))
+    return jnp.where(b < 0, inverse, result)
+
+
 #: Integer loops where NumPy's values differ from jax.numpy's (division by zero gives 0;
-#: integer reciprocal truncates).
+#: integer reciprocal truncates; negative powers).
 _INTEGER_LOOPS = {np.floor_divide: _int_floor_divide, np.divmod: _int_divmod,
-                  np.reciprocal: _int_reciprocal}
+                  np.reciprocal: _int_reciprocal, np.power: _int_power}
+
+
+def _no_negative_exponent(inputs):
+    """NumPy's error for integer powers with a negative exponent (waits for device arrays)."""
+    b = inputs[1]
+    b = b.value if type(b) is JaxArray else b
+    if isinstance(b, jax.core.Tracer):
+        return
+    negative = b < 0 if isinstance(b, (int, np.generic)) else bool(np.any(np.asarray(b) < 0)) \
+        if isinstance(b, (np.ndarray, list, tuple)) else bool(_any_negative(b))
+    if negative:
+        raise ValueError("Integers to negative integer powers are not allowed.")
+
+
+@jax.jit
+def _any_negative(x):
+    return jnp.any(x < 0)
+
+
+#: Checks of operand values that NumPy makes for some integer loops.
+_INTEGER_CHECKS = {np.power: _no_negative_exponent}
 
 
 #: NumPy ufunc -> the ``jax.numpy`` function computing it (None: no JAX version).
@@ -66,8 +97,8 @@ JAX_UFUNCS = {u: _jax_function(u) for u in vars(np).values() if isinstance(u, np
 class Loop:
     """One inner loop of a ufunc: NumPy's dtypes and the compiled kernel."""
 
-    __slots__ = ("ufunc", "in_dtypes", "out_dtypes", "kernel", "int_limits", "single", "_jfunc",
-                 "_widen")
+    __slots__ = ("ufunc", "in_dtypes", "out_dtypes", "kernel", "int_limits", "single", "check",
+                 "_jfunc", "_widen")
 
     def __init__(self, ufunc, tokens, dtypes):
         jfunc = JAX_UFUNCS.get(ufunc)
@@ -81,8 +112,11 @@ class Loop:
                                 "allowed: bool, integer, floating and complex types")
         self.ufunc = ufunc
         self.in_dtypes = dtypes[:ufunc.nin]
-        if ufunc in _INTEGER_LOOPS and all(d.kind in "iu" for d in self.in_dtypes):
+        integer = all(d.kind in "iu" for d in self.in_dtypes)
+        if integer and ufunc in _INTEGER_LOOPS:
             jfunc = _INTEGER_LOOPS[ufunc]
+        self.check = _INTEGER_CHECKS.get(ufunc) if integer and any(
+            d.kind == "i" for d in self.in_dtypes[1:]) else None
         self._jfunc = jfunc
         self._widen = _FLOAT16 in self.in_dtypes and ufunc not in _PRECISION_DEFINED
         self.out_dtypes = dtypes[ufunc.nin:]
@@ -227,6 +261,8 @@ def call(ufunc, inputs, kwargs=None):
     loop = _LOOPS.get((ufunc, tokens)) or _loop(ufunc, tokens)
     if loop.int_limits:
         loop = _checked_loop(loop, ufunc, inputs, tokens)
+    if loop.check is not None:
+        loop.check(inputs)
     try:
         result = loop.kernel(*values)
     except (ValueError, TypeError):
@@ -249,6 +285,8 @@ def inplace(ufunc, target: JaxArray, other):
         loop = _LOOPS.get((ufunc, (target._dtype, token))) or _loop(ufunc, (target._dtype, token))
         if loop.int_limits:
             loop = _checked_loop(loop, ufunc, (target, other), (target._dtype, token))
+        if loop.check is not None:
+            loop.check((target, other))
         if loop.out_dtypes[0] is not target._dtype:
             _check_cast(ufunc, loop.out_dtypes[0], target._dtype, "same_kind")
         if shape and shape != target.shape:
@@ -263,6 +301,8 @@ def inplace(ufunc, target: JaxArray, other):
     loop = _LOOPS.get((ufunc, tokens)) or _loop(ufunc, tokens)
     if loop.int_limits:
         loop = _checked_loop(loop, ufunc, inputs, tokens)
+    if loop.check is not None:
+        loop.check(inputs)
     _write_fused(loop, inputs, values, target, "same_kind", None)
     return target
 
@@ -298,6 +338,8 @@ def _call_with_options(ufunc, inputs, kwargs):
     loop = _loop(ufunc, tokens, signature, casting)
     if loop.int_limits:
         loop = _checked_loop(loop, ufunc, inputs, tokens, signature, casting)
+    if loop.check is not None:
+        loop.check(inputs)
     mask = None if where is True else _as_mask(where, name)
     if target is not None:
         _write_fused(loop, inputs, values, target, casting, mask)

@@ -246,3 +246,12 @@ def test_functions_not_in_registry_raise_clear_type_error():
     x = shim.asarray([1.0, 2.0])
     with pytest.raises(TypeError):
         np.char.upper(x)
+
+
+def test_linalg_errors_like_numpy(oracle):
+    singular = np.array([[1.0, 2.0], [2.0, 4.0]])
+    oracle(lambda a: np.linalg.inv(a), singular)
+    oracle(lambda a, b: np.linalg.solve(a, b), singular, np.ones(2))
+    oracle(lambda a: np.linalg.cholesky(a), -np.eye(2))
+    oracle(lambda a: np.linalg.inv(a), np.ones((2, 3)))
+    oracle(lambda a: np.linalg.inv(a), np.array([[np.nan, 0.0], [0.0, 1.0]]))

@@ -342,3 +342,22 @@ def test_namespace_ufunc_objects(xp, backend):
     x = xp.zeros(3)
     xp.add.at(x, [0, 0], 1)
     np.testing.assert_array_equal(np.asarray(x), [2, 0, 0])
+
+
+def test_integer_negative_powers_raise_like_numpy(oracle):
+    oracle(lambda a: a ** -1, np.array([1, 2, 3]))
+    oracle(lambda a, b: np.power(a, b), np.array([1, 2, 3]), np.array([2, -1, 0]))
+    oracle(lambda a, b: a ** b, np.array([2, 3]), np.array([3, 0]))
+    oracle(lambda a: np.power(a, -2), np.array([1.0, 2.0]))
+
+    def inplace(a):
+        a **= -1
+        return a
+    oracle(inplace, np.array([1, 2]))
+
+
+def test_integer_negative_powers_inside_jit_are_truncated():
+    import jax
+    out = jax.jit(lambda a, b: np.power(a, b))(shim.asarray([1, -1, -1, 2, 5]),
+                                                shim.asarray([-3, -3, -2, -1, 2]))
+    np.testing.assert_array_equal(np.asarray(out), [1, -1, 1, 0, 25])
