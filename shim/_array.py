@@ -72,6 +72,8 @@ class JaxArray:
         base = self._base
         if base is None:
             return self._value
+        if type(base) is _MaskedRead:
+            return self._materialize()
         if self._version != base._version:
             self._value = _kernels.read(self._layout)(base._value, self._lows_arg())
             self._version = base._version
@@ -100,9 +102,13 @@ class JaxArray:
 
     def _target(self):
         """(root, layout, firsts): where this array's elements live."""
-        if self._base is None:
+        base = self._base
+        if base is not None and type(base) is _MaskedRead:
+            self._materialize()
+            base = None
+        if base is None:
             return self, Layout.identity(self._value.shape), ()
-        return self._base, self._layout, self._firsts
+        return base, self._layout, self._firsts
 
     def _write(self, layout, lows, update, args) -> None:
         """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root."""
@@ -111,10 +117,24 @@ class JaxArray:
 
     def _update(self, update, args) -> None:
         """Apply ``update`` (see :mod:`shim._kernels`) to every element of this array."""
-        if self._base is None:
+        base = self._base
+        if base is not None and type(base) is _MaskedRead:
+            if base.defer(update, args):
+                return
+            self._materialize()
+            base = None
+        if base is None:
             self._write(Layout.identity(self._value.shape), None, update, args)
         else:
             self._write(self._layout, self._lows_arg(), update, args)
+
+    def _materialize(self):
+        """Turn a deferred masked read into an ordinary root; return its value."""
+        value = self._base.materialize()
+        self._value = value
+        self._base = None
+        self._version = 0
+        return value
 
     def _lows_arg(self):
         """A view's kernel argument for its starts: on the host at first use, then on
@@ -129,13 +149,19 @@ class JaxArray:
     @property
     def base(self) -> "JaxArray | None":
         """The root array this view reads and writes, or ``None`` for a root."""
-        return self._base
+        base = self._base
+        return None if type(base) is _MaskedRead else base
 
     # --- attributes ---------------------------------------------------------------------
 
     @property
     def shape(self) -> tuple[int, ...]:
-        return self._value.shape if self._base is None else self._layout.shape
+        base = self._base
+        if base is None:
+            return self._value.shape
+        if type(base) is _MaskedRead:
+            return self._materialize().shape
+        return self._layout.shape
 
     @property
     def dtype(self) -> np.dtype:
@@ -210,7 +236,9 @@ class JaxArray:
 
     def __getitem__(self, index) -> "JaxArray":
         root, layout, firsts = self._target()
-        plan = _indexing.plan(layout, firsts, index)
+        plan = _indexing.plan(layout, firsts, index, mask_ok=True)
+        if type(plan) is MaskIndex:       # a copy, computed when first needed
+            return _deferred(_MaskedRead(self.value, plan.mask, index), self._dtype)
         if type(plan) is Plan:
             if plan.layout is None:       # an empty slice of a new axis: nothing to view
                 return wrap(jnp.zeros(plan.shape, self.dtype))
@@ -228,6 +256,13 @@ class JaxArray:
                            idx.arrays))
 
     def __setitem__(self, index, value) -> None:
+        if type(value) is JaxArray and type(value._base) is _MaskedRead:
+            read = value._base
+            if read.index is index and read.source is self.value:
+                # x[mask] op= v: the read, its updates and this write are one kernel.
+                self._update((_masked_updates, np.ndim(read.mask), read.updates),
+                             (read.mask, *read.args))
+                return
         if type(index) is JaxArray and index._dtype == _BOOL and index.shape == self.shape:
             # x[mask] = v with a mask of x's shape: where(mask, v, x), no index parsing.
             value = _as_value(value, self._dtype, "JaxArray.__setitem__")
@@ -480,6 +515,74 @@ def _view(root: JaxArray, layout, firsts, lows=None) -> JaxArray:
     view._lows = lows
     view._version = -1
     return view
+
+
+def _deferred(read, dtype) -> JaxArray:
+    array = _new(JaxArray)
+    array._value = None
+    array._dtype = dtype
+    array._base = read
+    array._version = 0
+    return array
+
+
+class _MaskedRead:
+    """``x[mask]``, not yet computed: a copy of ``source`` (a snapshot) at ``mask``.
+
+    Its shape depends on how many elements the mask selects, so computing it
+    waits for the mask and compiles per count. Python runs ``x[mask] -= 1`` as
+    ``t = x[mask]; t -= 1; x[mask] = t``: the read stays deferred, ``t -= 1`` is
+    recorded (elementwise updates with scalar operands only), and the write back
+    to the same index of the unchanged array becomes ``where(mask, x - 1, x)``,
+    one kernel with no data-dependent shape -- which also works inside ``jit``.
+    Any other use computes the copy.
+    """
+
+    __slots__ = ("source", "mask", "index", "updates", "args")
+
+    def __init__(self, source, mask, index):
+        self.source, self.mask, self.index = source, mask, index
+        self.updates, self.args = (), ()
+
+    def defer(self, update, args) -> bool:
+        """Record ``update`` if it acts elementwise with scalar operands."""
+        fn = update[0]
+        elementwise = (fn is _kernels.set_all and update[1] == ()) or \
+            (getattr(fn, "elementwise", False) and update[2] == (0,) and not update[3])
+        if not elementwise or any(_shape_of(a) != () for a in args):
+            return False
+        self.updates += ((update, len(args)),)
+        self.args += tuple(args)
+        return True
+
+    def materialize(self):
+        source = self.source
+        if isinstance(source, _Tracer) or isinstance(self.mask, _Tracer):
+            raise IndexError(
+                "x[mask] with a boolean mask gives an array whose shape depends on the mask's "
+                "values, which cannot be traced (inside jit). Write through the mask instead "
+                "(x[mask] = v, x[mask] += v) or use np.where(mask, a, b).")
+        value = source[self.mask]
+        if self.updates:
+            value = _kernels.write(Layout.identity(value.shape), (_apply_updates, self.updates))(
+                value, None, *self.args)
+        return value
+
+
+def _apply_updates(region, updates, *args):
+    """Apply recorded (update, number of operands) pairs in order."""
+    start = 0
+    for update, count in updates:
+        fn, *static = update
+        region = fn(region, *static, *args[start:start + count])
+        start += count
+    return region
+
+
+def _masked_updates(region, mask_ndim, updates, mask, *args):
+    updated = _apply_updates(region, updates, *args)
+    mask = jnp.asarray(mask).reshape(jnp.shape(mask) + (1,) * (region.ndim - mask_ndim))
+    return jnp.where(mask, updated, region)
 
 
 def _from_numpy(array: np.ndarray) -> JaxArray:

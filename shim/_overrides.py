@@ -707,6 +707,20 @@ def histogram(a, bins=10, range=None, density=None, weights=None):
     return counts, edges
 
 
+def _float_counts(jfunc):
+    def histogram(*args, **kwargs):
+        counts, *edges = jfunc(*args, **kwargs)
+        if counts.dtype.kind in "biu":          # NumPy's 2-D and N-D counts are floats
+            counts = counts.astype(jax.dtypes.canonicalize_dtype(np.float64))
+        return (counts, *edges)
+    histogram.__name__ = jfunc.__name__
+    return histogram
+
+
+histogram2d = _float_counts(jnp.histogram2d)
+histogramdd = _float_counts(jnp.histogramdd)
+
+
 def roots(p):
     p = jnp.asarray(p)
     return _real_if_exact(jnp.roots(p), None, p)[0]
@@ -720,7 +734,7 @@ _JAX_ADAPTERS = (cumsum, cumprod, nancumsum, nancumprod, cumulative_sum, cumulat
                  searchsorted, digitize, sort, argsort, concatenate, stack, vstack, hstack,
                  dstack, column_stack, append, where, select, dot, vdot, inner, outer, tensordot,
                  kron, cross, einsum, broadcast_arrays, meshgrid, atleast_1d, atleast_2d,
-                 atleast_3d, histogram, roots, tri)
+                 atleast_3d, histogram, histogram2d, histogramdd, roots, tri)
 
 
 # --- jax.numpy functions compiled whole ---------------------------------------------------
@@ -730,18 +744,38 @@ _JAX_ADAPTERS = (cumsum, cumprod, nancumsum, nancumprod, cumulative_sum, cumulat
 # shift or a reduction's initial), makes an eager call one dispatch.
 
 _REDUCTION = ("axis", "dtype", "keepdims")
+_QUANTILE = ("axis", "keepdims", "method", "overwrite_input", "interpolation")
+
+
+def _float_statistic(function):
+    """``function`` computing on integer and boolean input in float64, as NumPy's
+    statistics do (JAX's give float32 for int32 and bool)."""
+    @functools.wraps(function)
+    def statistic(a, *args, **kwargs):
+        if jnp.result_type(a).kind in "biu":
+            a = jnp.asarray(a, dtype=jax.dtypes.canonicalize_dtype(np.float64))
+        return function(a, *args, **kwargs)
+    return statistic
+
+
+#: Statistics whose result is floating even for integer input.
+_FLOAT_STATISTICS = {
+    "mean": _REDUCTION, "std": _REDUCTION + ("ddof", "correction"),
+    "var": _REDUCTION + ("ddof", "correction"), "nanmean": _REDUCTION,
+    "nanstd": _REDUCTION + ("ddof", "correction"), "nanvar": _REDUCTION + ("ddof", "correction"),
+    "average": ("axis", "returned", "keepdims"), "median": ("axis", "keepdims", "overwrite_input"),
+    "nanmedian": ("axis", "keepdims", "overwrite_input"), "percentile": _QUANTILE,
+    "nanpercentile": _QUANTILE, "quantile": _QUANTILE, "nanquantile": _QUANTILE,
+}
 _COMPILED = {
     "sum": _REDUCTION + ("promote_integers",), "prod": _REDUCTION + ("promote_integers",),
-    "mean": _REDUCTION, "std": _REDUCTION + ("ddof", "correction"),
-    "var": _REDUCTION + ("ddof", "correction"), "max": ("axis", "keepdims"),
+    "max": ("axis", "keepdims"),
     "min": ("axis", "keepdims"), "amax": ("axis", "keepdims"), "amin": ("axis", "keepdims"),
     "argmax": ("axis", "keepdims"), "argmin": ("axis", "keepdims"),
     "any": ("axis", "keepdims"), "all": ("axis", "keepdims"), "ptp": ("axis", "keepdims"),
-    "nansum": _REDUCTION, "nanprod": _REDUCTION, "nanmean": _REDUCTION,
-    "nanstd": _REDUCTION + ("ddof", "correction"), "nanvar": _REDUCTION + ("ddof", "correction"),
+    "nansum": _REDUCTION, "nanprod": _REDUCTION,
     "nanmax": ("axis", "keepdims"), "nanmin": ("axis", "keepdims"),
     "nanargmax": ("axis", "keepdims"), "nanargmin": ("axis", "keepdims"),
-    "average": ("axis", "returned", "keepdims"),
     "roll": ("axis",), "flip": ("axis",), "fliplr": (), "flipud": (), "rot90": ("k", "axes"),
     "tile": ("reps",), "take": ("axis", "mode", "unique_indices", "indices_are_sorted"),
     "take_along_axis": ("axis", "mode"), "tril": ("k",), "triu": ("k",), "diag": ("k",),
@@ -822,6 +856,9 @@ IMPLEMENTATIONS = {
     **{f"numpy.{name}": (_Compiled(getattr(jnp, name), static), "jax",
                          "jax.numpy, compiled into one call")
        for name, static in _COMPILED.items()},
+    **{f"numpy.{name}": (_Compiled(_float_statistic(getattr(jnp, name)), static), "jax",
+                         "float64 for integer input, as NumPy")
+       for name, static in _FLOAT_STATISTICS.items()},
     **{f"numpy.linalg.{name}": (_linalg_checked(getattr(jnp.linalg, name), message), "jax",
                                 "raises LinAlgError where NumPy does")
        for name, message in (("inv", "Singular matrix"), ("solve", "Singular matrix"),

@@ -386,6 +386,9 @@ def _ufunc_update(region, loop, self_positions, use_mask, *args):
     return result if mask is None else jnp.where(mask, result, region)
 
 
+_ufunc_update.elementwise = True     # a deferred masked read may record it (see _array)
+
+
 def _masked_assign(region, value, mask):
     return jnp.where(mask, jnp.broadcast_to(value.astype(region.dtype), region.shape), region)
 

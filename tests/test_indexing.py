@@ -327,3 +327,73 @@ def test_jax_array_and_jaxarray_indices():
     with pytest.raises(IndexError):
         x[shim.asarray([0, -5])] = 1.0
     assert_same(reference, x)
+
+
+# --- x[mask] op= v: deferred masked reads ----------------------------------------------------
+
+def test_masked_read_modify_write_patterns(oracle):
+    def patterns(x):
+        x[x > 3] -= 1
+        x[x < 0] *= -2
+        m = x > 5
+        t = x[m]
+        t += 1
+        t *= 2
+        x[m] = t                       # two recorded updates, one write-back
+        x[1:, 1:][x[1:, 1:] > 4] += 100.0   # through a view
+        return x
+
+    oracle(patterns, arange((4, 5)))
+
+    def copy_semantics(x):
+        t = x[x > 2]
+        t -= 1                          # t is a copy: x unchanged
+        s = x[x > 2]
+        x[0, 0] = 100.0                 # s was taken before this write
+        u = x[x > 50]
+        u[...] = 7.0                    # still a copy
+        return x, t, s, u, t.shape, len(s)
+
+    oracle(copy_semantics, arange((3, 4)))
+
+    def other_operands(x):
+        m = x > 0
+        x[m] += np.arange(np.count_nonzero(m))   # an array operand: computed, then written
+        x[x > 1] = x[x > 1] * 0.5                # not an in-place update: plain path
+        x[np.array([True, False, True])] -= 1    # a mask over the first axis
+        return x
+
+    oracle(other_operands, arange((3, 3)))
+
+
+def test_masked_updates_compile_once_for_all_counts():
+    x = shim.zeros(200)
+    for k in (3, 4):
+        x[shim.arange(200) < k] -= 1
+    kernels = _cache_sizes()
+    for k in range(5, 60, 7):
+        x[shim.arange(200) < k] -= 1
+    assert _cache_sizes() == kernels
+    expected = np.zeros(200)
+    for k in (3, 4, *range(5, 60, 7)):
+        expected[np.arange(200) < k] -= 1
+    np.testing.assert_array_equal(np.asarray(x), expected)
+
+
+def test_masked_updates_inside_jax_jit():
+    import jax
+
+    @jax.jit
+    def step(v, refractory):
+        refractory[refractory > 0] -= 1
+        v[v > 1.0] = 0.0
+        v[refractory > 0] *= 0.5
+        return v, refractory
+
+    v = shim.asarray(np.array([0.5, 1.5, 2.0, 0.2]))
+    r = shim.asarray(np.array([0, 2, 1, 3]))
+    v2, r2 = step(v, r)
+    np.testing.assert_array_equal(np.asarray(r2), [0, 1, 0, 2])
+    np.testing.assert_array_equal(np.asarray(v2), [0.5, 0.0, 0.0, 0.1])
+    with pytest.raises(IndexError, match="cannot be traced"):
+        jax.jit(lambda a: a[a > 0].sum())(shim.asarray([1.0, -1.0]))

@@ -361,3 +361,45 @@ def test_integer_negative_powers_inside_jit_are_truncated():
     out = jax.jit(lambda a, b: np.power(a, b))(shim.asarray([1, -1, -1, 2, 5]),
                                                 shim.asarray([-3, -3, -2, -1, 2]))
     np.testing.assert_array_equal(np.asarray(out), [1, -1, 1, 0, 25])
+
+
+# --- broadcasting properties ---------------------------------------------------------------
+
+from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+_BROADCAST_UFUNCS = [np.add, np.subtract, np.multiply, np.maximum, np.less_equal, np.arctan2,
+                     np.logaddexp, np.copysign]
+
+
+@given(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=4, max_side=4),
+       st.sampled_from(_BROADCAST_UFUNCS),
+       st.sampled_from([np.float64, np.float32, np.int32, np.int8]))
+def test_broadcasting_matches_numpy(shapes, ufunc, dtype):
+    a = (np.arange(int(np.prod(shapes.input_shapes[0]))) % 7 - 3).astype(dtype).reshape(
+        shapes.input_shapes[0])
+    b = (np.arange(int(np.prod(shapes.input_shapes[1]))) % 5 + 1).astype(dtype).reshape(
+        shapes.input_shapes[1])
+    with np.errstate(all="ignore"):
+        check(ufunc, a, b)
+
+
+@given(hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=0, max_dims=3, max_side=4),
+       st.booleans())
+def test_out_and_inplace_broadcasting_match_numpy(shapes, through_view):
+    a = np.arange(int(np.prod(shapes.input_shapes[0])), dtype=float).reshape(shapes.input_shapes[0])
+    b = np.linspace(1, 2, int(np.prod(shapes.input_shapes[1]))).reshape(shapes.input_shapes[1])
+    out_shape = shapes.result_shape
+
+    def run(a, b, out):
+        target = out[...] if through_view else out
+        np.multiply(a, b, out=target)
+        target += b
+        return out
+
+    check(run, a, b, np.zeros(out_shape))
+
+    def mismatched(a, b):          # the output is not the broadcast shape: NumPy raises
+        a += b
+        return a
+    check(mismatched, a, b)
