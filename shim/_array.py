@@ -258,10 +258,11 @@ class JaxArray:
     def __setitem__(self, index, value) -> None:
         if type(value) is JaxArray and type(value._base) is _MaskedRead:
             read = value._base
-            if read.index is index and read.source is self.value:
-                # x[mask] op= v: the read, its updates and this write are one kernel.
-                self._update((_masked_updates, np.ndim(read.mask), read.updates),
-                             (read.mask, *read.args))
+            if read.index is index and read.source.shape == self.shape:
+                # x[mask] op= v, or x[mask] = y[mask]: the read, its recorded updates and
+                # this write are one where() kernel, with no data-dependent shape.
+                self._update((_masked_copy, np.ndim(read.mask), read.updates),
+                             (read.mask, read.source, *read.args))
                 return
         if type(index) is JaxArray and index._dtype == _BOOL and index.shape == self.shape:
             # x[mask] = v with a mask of x's shape: where(mask, v, x), no index parsing.
@@ -532,10 +533,10 @@ class _MaskedRead:
     Its shape depends on how many elements the mask selects, so computing it
     waits for the mask and compiles per count. Python runs ``x[mask] -= 1`` as
     ``t = x[mask]; t -= 1; x[mask] = t``: the read stays deferred, ``t -= 1`` is
-    recorded (elementwise updates with scalar operands only), and the write back
-    to the same index of the unchanged array becomes ``where(mask, x - 1, x)``,
-    one kernel with no data-dependent shape -- which also works inside ``jit``.
-    Any other use computes the copy.
+    recorded (elementwise updates with scalar operands only), and the write to
+    the same index becomes ``where(mask, x - 1, x)``, one kernel with no
+    data-dependent shape -- which also works inside ``jit``. ``x[mask] = y[mask]``
+    becomes ``where(mask, y, x)`` the same way. Any other use computes the copy.
     """
 
     __slots__ = ("source", "mask", "index", "updates", "args")
@@ -579,8 +580,9 @@ def _apply_updates(region, updates, *args):
     return region
 
 
-def _masked_updates(region, mask_ndim, updates, mask, *args):
-    updated = _apply_updates(region, updates, *args)
+def _masked_copy(region, mask_ndim, updates, mask, source, *args):
+    """``region[mask] = source[mask]`` after the recorded updates of ``source[mask]``."""
+    updated = _apply_updates(source, updates, *args).astype(region.dtype)
     mask = jnp.asarray(mask).reshape(jnp.shape(mask) + (1,) * (region.ndim - mask_ndim))
     return jnp.where(mask, updated, region)
 

@@ -365,6 +365,19 @@ def test_masked_read_modify_write_patterns(oracle):
 
     oracle(other_operands, arange((3, 3)))
 
+    def copy_between_arrays(x, y):
+        red = (np.indices(x.shape).sum(axis=0) % 2) == 0
+        inner = x[1:, 1:]
+        inner[red[1:, 1:]] = y[1:, 1:][red[1:, 1:]]      # different mask objects: general path
+        m = red
+        x[m] = y[m]                                      # the same mask object: one where()
+        t = y[~m]
+        t *= 2
+        x[~m] = t                                        # a fresh mask each time: general path
+        return x
+
+    oracle(copy_between_arrays, arange((4, 4)), -arange((4, 4)))
+
 
 def test_masked_updates_compile_once_for_all_counts():
     x = shim.zeros(200)
