@@ -120,8 +120,27 @@ def _write_cases(n):
         i = next(counter) % 64
         x2[i] = 2.5
         return x2
-    cases.append(("x[i] = v, i varying", shim_loop, lambda: jx2(next(counter) % 64, 2.5),
+    for _ in range(2 * 64):             # steady state: each index seen before
+        shim_loop()
+    cases.append(("x[i] = v, i cycling over 64", shim_loop,
+                  lambda: jx2(next(counter) % 64, 2.5),
                   lambda: n2.__setitem__(next(counter) % 64, 2.5)))
+
+    side = int(np.sqrt(n))
+    grid = shim.asarray(x_np[:side * side].reshape(side, side))
+    jgrid = _State(jnp.asarray(x_np[:side * side].reshape(side, side)),
+                   jax.jit(lambda a, i, j, v: a.at[i, j].set(v)))
+    ngrid = x_np[:side * side].reshape(side, side).copy()
+    fresh = iter(range(10**9))
+
+    def shim_fresh():
+        k = next(fresh) % (side * side)
+        grid[k // side, k % side] = 2.5
+        return grid
+    cases.append(("x[i, j] = v, new index each call", shim_fresh,
+                  lambda: (lambda k: jgrid(k // side, k % side, 2.5))(next(fresh) % (side * side)),
+                  lambda: (lambda k: ngrid.__setitem__((k // side, k % side), 2.5))(
+                      next(fresh) % (side * side))))
 
     xm, mask = shim.asarray(x_np), shim.asarray(mask_np)
     jm = jnp.asarray(mask_np)

@@ -530,7 +530,9 @@ def _accumulation_dtype(a, dtype):
     """NumPy's default for sums and products: small integers and bools accumulate in 64 bits."""
     if dtype is not None:
         return dtype
-    a_dtype = jnp.result_type(a)
+    a_dtype = getattr(a, "dtype", None)
+    if a_dtype is None:
+        a_dtype = jnp.result_type(a)
     if a_dtype.kind == "b" or (a_dtype.kind == "i" and a_dtype.itemsize < 8):
         return jax.dtypes.canonicalize_dtype(np.int64)
     if a_dtype.kind == "u" and a_dtype.itemsize < 8:
@@ -538,30 +540,12 @@ def _accumulation_dtype(a, dtype):
     return None
 
 
-def cumsum(a, axis=None, dtype=None):
-    return jnp.cumsum(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
-
-
-def cumprod(a, axis=None, dtype=None):
-    return jnp.cumprod(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
-
-
-def nancumsum(a, axis=None, dtype=None):
-    return jnp.nancumsum(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
-
-
-def nancumprod(a, axis=None, dtype=None):
-    return jnp.nancumprod(a, axis=axis, dtype=_accumulation_dtype(a, dtype))
-
-
-def cumulative_sum(x, /, *, axis=None, dtype=None, include_initial=False):
-    return jnp.cumulative_sum(x, axis=axis, dtype=_accumulation_dtype(x, dtype),
-                              include_initial=include_initial)
-
-
-def cumulative_prod(x, /, *, axis=None, dtype=None, include_initial=False):
-    return jnp.cumulative_prod(x, axis=axis, dtype=_accumulation_dtype(x, dtype),
-                               include_initial=include_initial)
+def _int_accumulation(function):
+    """``function`` accumulating small integers and bools in 64 bits, as NumPy does."""
+    @functools.wraps(function)
+    def accumulation(a, *args, dtype=None, **kwargs):
+        return function(a, *args, dtype=_accumulation_dtype(a, dtype), **kwargs)
+    return accumulation
 
 
 def searchsorted(a, v, side="left", sorter=None):
@@ -730,8 +714,7 @@ def tri(N, M=None, k=0, dtype=float, *, like=None):
     return jnp.tri(N, M, k, dtype=jax.dtypes.canonicalize_dtype(np.dtype(dtype)))
 
 
-_JAX_ADAPTERS = (cumsum, cumprod, nancumsum, nancumprod, cumulative_sum, cumulative_prod,
-                 searchsorted, digitize, sort, argsort, concatenate, stack, vstack, hstack,
+_JAX_ADAPTERS = (searchsorted, digitize, sort, argsort, concatenate, stack, vstack, hstack,
                  dstack, column_stack, append, where, select, dot, vdot, inner, outer, tensordot,
                  kron, cross, einsum, broadcast_arrays, meshgrid, atleast_1d, atleast_2d,
                  atleast_3d, histogram, histogram2d, histogramdd, roots, tri)
@@ -801,10 +784,10 @@ class _Compiled:
         self.__wrapped__ = function
 
     def __call__(self, *args, **kwargs):
-        for name in self._static:
-            value = kwargs.get(name)
-            if type(value) is list:
-                kwargs[name] = tuple(value)
+        if kwargs:
+            for name in self._static:
+                if type(kwargs.get(name)) is list:
+                    kwargs[name] = tuple(kwargs[name])
         try:
             return self._jitted(*args, **kwargs)
         except (TypeError, ValueError) as error:
@@ -859,6 +842,11 @@ IMPLEMENTATIONS = {
     **{f"numpy.{name}": (_Compiled(_float_statistic(getattr(jnp, name)), static), "jax",
                          "float64 for integer input, as NumPy")
        for name, static in _FLOAT_STATISTICS.items()},
+    **{f"numpy.{name}": (_Compiled(_int_accumulation(getattr(jnp, name)), ("axis", "dtype",
+                                                                           "include_initial")),
+                         "jax", "64-bit accumulation of small integers, as NumPy")
+       for name in ("cumsum", "cumprod", "nancumsum", "nancumprod", "cumulative_sum",
+                    "cumulative_prod")},
     **{f"numpy.linalg.{name}": (_linalg_checked(getattr(jnp.linalg, name), message), "jax",
                                 "raises LinAlgError where NumPy does")
        for name, message in (("inv", "Singular matrix"), ("solve", "Singular matrix"),

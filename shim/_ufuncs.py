@@ -250,10 +250,16 @@ def call(ufunc, inputs, kwargs=None):
     """``ufunc(*inputs, **kwargs)`` with JAX; NotImplemented for foreign operand types."""
     if kwargs:
         return _call_with_options(ufunc, inputs, dict(kwargs))
-    if len(inputs) == 1 and type(inputs[0]) is JaxArray:      # the common unary case
+    n = len(inputs)
+    if n == 1 and type(inputs[0]) is JaxArray:                # the common unary case
         x = inputs[0]
         values = (x._value if x._base is None else x.value,)
         tokens = (x._dtype,)
+    elif n == 2 and type(inputs[0]) is JaxArray and type(inputs[1]) is JaxArray:
+        x, y = inputs
+        values = (x._value if x._base is None else x.value,
+                  y._value if y._base is None else y.value)
+        tokens = (x._dtype, y._dtype)
     else:
         values, tokens = _operands(inputs)
         if values is NotImplemented:
