@@ -65,9 +65,9 @@ def bench_functions(sizes, rounds):
             x_np, y_np = data[0], data[1]
             x_sh, y_sh = shim.asarray(x_np), shim.asarray(y_np)
             x_jx, y_jx = jnp.asarray(x_np), jnp.asarray(y_np)
-            t = compare({"shim": lambda: call(np, x_sh, y_sh),
-                         "jax": lambda: call(jnp, x_jx, y_jx),
-                         "numpy": lambda: call(np, x_np, y_np)}, rounds=rounds)
+            t = compare({"shim": lambda c=call, x=x_sh, y=y_sh: c(np, x, y),
+                         "jax": lambda c=call, x=x_jx, y=y_jx: c(jnp, x, y),
+                         "numpy": lambda c=call, x=x_np, y=y_np: c(np, x, y)}, rounds=rounds)
             ratio = t["shim"] / t["jax"]
             ratios[n].append(ratio)
             row += [format_seconds(t["shim"]), format_seconds(t["jax"]), f"{ratio:.2f}",

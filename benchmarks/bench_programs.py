@@ -17,7 +17,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 import shim
 from timing import block, format_seconds, machine, table

@@ -22,29 +22,6 @@ def block(result):
     return result
 
 
-def median_seconds(fn, *, min_time=0.05, repeats=7) -> float:
-    """Median seconds per call of ``fn()`` over ``repeats`` timed batches (after warm-up)."""
-    block(fn())
-    block(fn())
-    number = 1
-    while True:
-        start = time.perf_counter()
-        for _ in range(number):
-            block(fn())
-        elapsed = time.perf_counter() - start
-        if elapsed >= min_time / repeats or number >= 1 << 20:
-            break
-        number *= 2
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(number):
-            result = fn()
-        block(result)
-        samples.append((time.perf_counter() - start) / number)
-    return statistics.median(samples)
-
-
 def _batch_size(fn, min_time):
     block(fn())
     block(fn())

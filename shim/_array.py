@@ -13,7 +13,6 @@ from one table each, and delegate to :mod:`shim._ufuncs` and
 """
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import jax

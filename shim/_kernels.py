@@ -16,12 +16,11 @@ from __future__ import annotations
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 
 from ._indexing import build_index, lows_arg
 
 __all__ = ["read", "read_advanced", "write", "lows_arg",
-           "set_all", "set_advanced", "set_masked", "apply_function"]
+           "set_all", "set_advanced", "set_masked"]
 
 _MAX_KERNELS = 4096
 
@@ -97,8 +96,3 @@ def set_masked(region, mask_ndim, value_shape, mask, value):
     value = jnp.asarray(value).reshape(value_shape).astype(region.dtype)
     mask = jnp.asarray(mask).reshape(mask.shape + (1,) * (region.ndim - mask_ndim))
     return jnp.where(mask, value, region)
-
-
-def apply_function(region, fn, params, *args):
-    """``view[...] = fn(view, *params, *args)``, cast to the view's dtype."""
-    return jnp.asarray(fn(region, *params, *args)).astype(region.dtype)

@@ -324,7 +324,7 @@ def put_along_axis(arr, indices, values, axis):
         raise IndexError("`indices` must be an integer array")
     if axis is None:
         if indices.ndim != 1:
-            raise ValueError(f"when axis=None, `indices` must have a single dimension.")
+            raise ValueError("when axis=None, `indices` must have a single dimension.")
         flat = target.size
         positions = _flat_positions("put_along_axis", indices, flat, "raise")
         _put_positions("put_along_axis", target, positions, values)

@@ -208,28 +208,24 @@ def _operands(inputs, skip=None):
     return values, tuple(tokens)
 
 
-def _shape_error(ufunc, values):
+def _raise_broadcast_error(ufunc, values):
+    """After a failed kernel: NumPy's error if the operands do not broadcast."""
+    if ufunc.signature is not None:
+        return
     shapes = [np.shape(v) for v in values]
     try:
         np.broadcast_shapes(*shapes)
     except ValueError:
-        return ValueError(f"{ufunc.__name__}: operands could not be broadcast together with "
-                          f"shapes {' '.join(str(s) for s in shapes)}")
-    return None
+        raise ValueError(f"{ufunc.__name__}: operands could not be broadcast together with "
+                         f"shapes {' '.join(str(s) for s in shapes)}") from None
 
 
 def _run(loop, values):
     try:
         return loop.kernel(*values)
-    except (ValueError, TypeError) as exc:
-        error = _shape_error(loop.ufunc, values)
-        if error is None or loop.ufunc.signature is not None:
-            raise
-        raise error from None
-
-
-def _wrap_result(loop, result):
-    return wrap(result) if loop.ufunc.nout == 1 else tuple(wrap(r) for r in result)
+    except (ValueError, TypeError):
+        _raise_broadcast_error(loop.ufunc, values)
+        raise
 
 
 # --- __call__ --------------------------------------------------------------------------
@@ -272,7 +268,8 @@ def call(ufunc, inputs, kwargs=None):
     try:
         result = loop.kernel(*values)
     except (ValueError, TypeError):
-        result = _run(loop, values)
+        _raise_broadcast_error(ufunc, values)
+        raise
     if loop.single:
         return wrap(result, loop.out_dtypes[0])
     return tuple(map(wrap, result, loop.out_dtypes))

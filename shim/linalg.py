@@ -3,10 +3,11 @@
 Every function of ``numpy.linalg`` is here; on the JAX backend each returns
 JaxArrays (see the comparison table for how each is implemented).
 """
+
 from numpy.linalg import LinAlgError
 
 from ._namespace import names as _names
 
 _NAMES = _names("numpy.linalg")
 globals().update(_NAMES)
-__all__ = sorted(_NAMES)
+__all__ = ["LinAlgError", *sorted(_NAMES)]

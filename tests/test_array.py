@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import shim
-from oracle import assert_same, check
+from oracle import assert_same
 
 A = np.arange(12.0).reshape(3, 4) - 5.5
 

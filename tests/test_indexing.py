@@ -40,7 +40,7 @@ def advanced_cases(draw):
         mask = draw(hnp.arrays(np.bool_, shape[lead:lead + k]))
         items.append(mask)
         return x, tuple(items)
-    for axis, n in enumerate(shape):
+    for n in shape:
         choice = draw(st.sampled_from(["array", "slice", "int", "full"] +
                                       (["none"] if kind == "mixed" else [])))
         if choice == "none":
