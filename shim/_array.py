@@ -411,6 +411,10 @@ class JaxArray:
     def tobytes(self, order="C") -> bytes:
         return self._concrete("x.tobytes()").tobytes(order)
 
+    def __contains__(self, value) -> bool:
+        """``value in x``: whether any element equals ``value``, as in NumPy."""
+        return bool((self == value).any())
+
     def __len__(self) -> int:
         shape = self.shape
         if not shape:
@@ -722,6 +726,10 @@ class _FlatIterator:
 
     def __iter__(self):
         return iter(self._flat())
+
+    def __contains__(self, value) -> bool:
+        """``value in x``: whether any element equals ``value``, as in NumPy."""
+        return bool((self == value).any())
 
     def __len__(self) -> int:
         return self._array.size

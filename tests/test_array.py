@@ -167,6 +167,10 @@ def test_inplace_methods(oracle):
     oracle(run, A.copy())
 
 
+def test_membership(oracle):
+    oracle(lambda a: (3.5 in a, 100.0 in a, a[0, 0] in a, 2 in a.astype(int)), A)
+
+
 def test_iteration(oracle):
     oracle(lambda a: [row for row in a], A)
     oracle(lambda a: [v for v in a[0]], A)
