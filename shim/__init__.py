@@ -11,11 +11,16 @@
 from ._config import FallbackWarning, config
 from ._array import JaxArray
 from ._backend import get_backend_name, use_backend
+from ._autodiff import grad, value_and_grad
+from ._control import cond, for_loop, while_loop
+from ._jit import RecompileWarning, jit
+from ._state import StateError
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
 from . import fft, linalg, random
 
 __version__ = "0.1.0"
 
-__all__ = ["JaxArray", "FallbackWarning", "config", "get_backend_name", "use_backend",
+__all__ = ["JaxArray", "FallbackWarning", "RecompileWarning", "StateError", "config",
+           "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad", "value_and_grad",
            "fft", "linalg", "random", *_numpy_all]

@@ -49,6 +49,8 @@ class JaxArray:
     read-only host copy: writing to it does not change ``x``.
     """
 
+    # _dtype is the NumPy dtype, or a Python type for a weakly typed number (a Python
+    # number passed into shim.jit), which NumPy's promotion then treats as a Python scalar.
     __slots__ = ("_value", "_dtype", "_base", "_layout", "_firsts", "_lows", "_version",
                  "__weakref__")
     __array_priority__ = 100
@@ -164,7 +166,11 @@ class JaxArray:
 
     @property
     def dtype(self) -> np.dtype:
-        return self._dtype
+        dtype = self._dtype
+        if isinstance(dtype, np.dtype):
+            return dtype
+        # A Python number passed into shim.jit: weakly typed (NEP 50), the default dtype.
+        return jax.dtypes.canonicalize_dtype(np.dtype(dtype))
 
     @property
     def ndim(self) -> int:
@@ -265,7 +271,7 @@ class JaxArray:
                 return
         if type(index) is JaxArray and index._dtype == _BOOL and index.shape == self.shape:
             # x[mask] = v with a mask of x's shape: where(mask, v, x), no index parsing.
-            value = _as_value(value, self._dtype, "JaxArray.__setitem__")
+            value = _as_value(value, self.dtype, "JaxArray.__setitem__")
             shape = _mask_value_shape(_shape_of(value), ())
             if shape is not None:
                 self._update((_kernels.set_masked, index.ndim, shape), (index.value, value))
@@ -623,9 +629,16 @@ def to_jax(value, dtype=None):
 
 
 def _traced_conversion(what: str) -> str:
-    return (f"{what} needs a concrete value, but inside jit the array is traced (its value is "
-            "not known while compiling). Use np.where/shim.cond for branches on array values, "
-            "or mark the argument static.")
+    if what == "bool(x)":
+        advice = ("A Python `if`/`while` on an array cannot be compiled: use np.where(cond, a, b) "
+                  "for values, shim.cond(pred, true_fun, false_fun) or shim.while_loop(cond_fun, "
+                  "body_fun) for control flow, or make the deciding argument static "
+                  "(static_argnums).")
+    else:
+        advice = ("Keep the value as an array inside the compiled function (convert after the "
+                  "call), or make the argument it comes from static (static_argnums).")
+    return (f"{what} needs a concrete value, but inside jit the array is traced: its value is "
+            f"not known while compiling. {advice}")
 
 
 _API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")

@@ -58,7 +58,15 @@ def _call_jax(entry, args, kwargs):
             break
         else:
             values.append(a)
-    result = entry.impl(*values, **kwargs)
+    try:
+        result = entry.impl(*values, **kwargs)
+    except (jax.errors.ConcretizationTypeError, jax.errors.NonConcreteBooleanIndexError) as error:
+        raise TypeError(
+            f"{entry.name} inside jit: its result's shape (or an argument it needs as a Python "
+            "value) depends on array values, which are not known while compiling. Use "
+            "np.where(cond, a, b) to keep shapes fixed, give the result a fixed size through "
+            "shim's namespace (shim.nonzero(x, size=n), shim.unique(x, size=n), "
+            "shim.where(cond, size=n)), or make the argument static (static_argnums).") from error
     if out is not None:
         return _write_out(entry, result, out)
     if type(result) is _ArrayImpl:

@@ -158,7 +158,12 @@ def _loop(ufunc, tokens, signature=None, casting="same_kind") -> Loop:
     if loop is None:
         options = {"casting": casting} if signature is None else \
             {"casting": casting, "signature": signature}
-        dtypes = ufunc.resolve_dtypes(tokens + (None,) * ufunc.nout, **options)
+        resolve = tokens
+        if all(type(t) is type for t in tokens):
+            # Only Python numbers (weakly typed values inside jit): NumPy gives them their
+            # default dtypes, as np.add(1, 2) does.
+            resolve = tuple(np.dtype(t) for t in tokens)
+        dtypes = ufunc.resolve_dtypes(resolve + (None,) * ufunc.nout, **options)
         loop = _LOOPS[key] = Loop(ufunc, tokens, dtypes)
     return loop
 
@@ -167,6 +172,8 @@ def _checked_loop(loop, ufunc, inputs, tokens, signature=None, casting="same_kin
     """Apply NEP 50's rule for out-of-range Python ints (comparisons still work)."""
     for i, lo, hi in loop.int_limits:
         value = inputs[i]
+        if type(value) is not int:       # a weakly typed array inside jit: value unknown
+            continue
         if not lo <= value <= hi:
             if ufunc not in _COMPARISONS:
                 raise OverflowError(f"Python integer {value} out of bounds for {loop.in_dtypes[i]}")
@@ -417,7 +424,7 @@ def _check_cast(ufunc, from_dtype, to_dtype, casting):
     key = (from_dtype, to_dtype, casting)
     ok = _CASTS.get(key)
     if ok is None:
-        ok = _CASTS[key] = bool(np.can_cast(from_dtype, to_dtype, casting))
+        ok = _CASTS[key] = bool(np.can_cast(from_dtype, np.dtype(to_dtype), casting))
     if not ok:
         raise TypeError(f"Cannot cast ufunc '{ufunc.__name__}' output from {from_dtype!r} to "
                         f"{to_dtype!r} with casting rule {casting!r}")
