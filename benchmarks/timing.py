@@ -50,12 +50,26 @@ def compare(candidates: dict, *, rounds=9, min_time=0.01) -> dict:
     so their ratios are steadier than separately taken timings on a shared
     machine. Returns ``{name: median seconds}``.
     """
+    return compare_rounds(candidates, rounds=rounds, min_time=min_time)[0]
+
+
+def compare_rounds(candidates: dict, *, rounds=9, min_time=0.01):
+    """Like :func:`compare`, also returning each candidate's per-round times.
+
+    Ratios of per-round times (candidates of one round ran back to back) are
+    steadier than ratios of medians when the machine's load changes.
+    """
     numbers = {name: _batch_size(fn, min_time) for name, fn in candidates.items()}
     samples = {name: [] for name in candidates}
     for _ in range(rounds):
         for name, fn in candidates.items():
             samples[name].append(_batch(fn, numbers[name]))
-    return {name: statistics.median(s) for name, s in samples.items()}
+    return {name: statistics.median(s) for name, s in samples.items()}, samples
+
+
+def ratio(samples: dict, name: str, baseline: str) -> float:
+    """Median over rounds of ``name``'s time divided by ``baseline``'s."""
+    return statistics.median(a / b for a, b in zip(samples[name], samples[baseline]))
 
 
 def machine() -> str:

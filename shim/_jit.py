@@ -31,7 +31,8 @@ import jax
 import numpy as np
 
 from ._array import JaxArray, _MaskedRead, _view, wrap
-from ._state import AttributeLog, Rediscover, StateError, Tracking, is_user_object
+from ._state import (AttributeLog, Rediscover, StateError, Tracking, WriteOnly,
+                     is_user_object, shape_of)
 
 __all__ = ["jit", "JitFunction", "RecompileWarning"]
 
@@ -98,7 +99,9 @@ class JitFunction:
         self._static_argnames = frozenset((static_argnames,) if isinstance(static_argnames, str)
                                           else static_argnames)
         self._donate = bool(donate)
-        self._entries: dict = {}
+        self._entries: dict = {}              # _Call.key -> _Entry
+        self._fast: dict = {}                 # the key of a plain positional call -> _Entry
+        self._hot = _miss                     # straight-line code of the last such entry
         self._warned: set = set()
         functools.update_wrapper(self, fn)
 
@@ -112,11 +115,50 @@ class JitFunction:
         return f"<shim.jit of {getattr(self._fn, '__qualname__', self._fn)!r}>"
 
     def __call__(self, *args, **kwargs):
+        if not kwargs:
+            try:
+                result = self._hot(*args)
+            except _Retrace:                  # new shapes or dtypes: JAX traced again
+                result = _MISS
+            if result is not _MISS:
+                return result
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
+        if not kwargs and not self._static_argnums:
+            # The common call -- positional arrays and numbers -- without building a _Call.
+            roots, dynamic, parts = [], [], []
+            for a in args:
+                t = type(a)
+                if t is JaxArray and a._base is None:
+                    for r in roots:
+                        if r is a:                # the same array twice: the general path
+                            break
+                    else:
+                        roots.append(a)
+                        parts.append((a._value.shape, a._dtype))
+                        continue
+                    break
+                elif t is float or t is int or t is bool or t is complex:
+                    dynamic.append(a)
+                    parts.append(t)
+                else:
+                    break
+            else:
+                entry = self._fast.get(tuple(parts))
+                if entry is not None and entry.check():
+                    try:
+                        result = entry.run(roots, dynamic)
+                    except _Retrace:
+                        pass
+                    else:
+                        self._hot = entry.hot or _miss
+                        return result
         call = _Call(self, args, kwargs)
         entry = self._entries.get(call.key)
-        if entry is not None and entry.valid():
+        if entry is not None and entry.check():
             try:
-                return entry.run(call)
+                return entry.run(call.roots, call.dynamic, call)
             except _Retrace:                  # JAX traced again without our call: redo it
                 pass
         return self._compile_and_run(call, entry)
@@ -124,25 +166,27 @@ class JitFunction:
     # --- compiling ----------------------------------------------------------------------
 
     def _compile_and_run(self, call, old):
-        if old is not None and not old.valid():
+        if old is not None and not old.check():
             self._warn_recompile(old)
         extra_reads, extra_writes = [], []
         for _ in range(_MAX_REDISCOVERIES):
             try:
-                state, written, arg_written = self._discover(call, extra_reads, extra_writes)
-                entry = _Entry(self, state, written, arg_written)
-                result = entry.run(call, tracing=True)
+                entry = _Entry(self, call, *self._discover(call, extra_reads, extra_writes))
+                result = entry.run(call.roots, call.dynamic, call)
             except Rediscover as signal:
                 root, kind = signal.args[0], signal.args[1] if len(signal.args) > 1 else "read"
                 (extra_writes if kind == "write" else extra_reads).append(root)
                 continue
             self._store(call, entry)
+            if call.fast_key is not None:
+                entry.hot = _hot_path(entry, call.fast_key)
+                self._hot = entry.hot or _miss
             return result
         raise RuntimeError(f"shim.jit: the arrays {self.__name__} touches kept changing while "
                            "tracing; does its Python control flow depend on something random?")
 
     def _discover(self, call, extra_reads, extra_writes):
-        """Pass 1: the state JaxArrays the callable touches and those it writes."""
+        """Pass 1: the state the callable touches: written (read or not) and only read."""
         arg_roots = call.roots
         found = {}
 
@@ -150,22 +194,24 @@ class JitFunction:
             log = AttributeLog(self._owners(call))
             with Tracking(list(zip(arg_roots, root_values)), "discover", anchor) as tracking, log:
                 try:
-                    for root in extra_reads + extra_writes:   # met by an earlier strict pass
+                    for root in extra_reads:          # read by an earlier strict pass
                         root.value
                     args, kwargs = call.rebuild(dynamic)
                     self._fn(*args, **kwargs)
                     _apply_attribute_writes(log, self.__name__)
                     found["state"] = list(tracking.touched.values())
-                    found["written"] = {id(r) for r in tracking.written.values()} | \
-                        {id(r) for r in extra_writes}
+                    found["read"] = set(tracking.read)
+                    found["written"] = {id(r) for r in tracking.written.values()}
                 finally:
                     log.restore()
             return 0
 
-        jax.make_jaxpr(probe)(True, [r._value for r in arg_roots], call.dynamic_values())
-        written = found["written"]
-        state = found["state"]
-        return ([r for r in state if id(r) in written], [r for r in state if id(r) not in written],
+        jax.make_jaxpr(probe)(True, [r._value for r in arg_roots], call.dynamic)
+        state, read = found["state"], found["read"] | {id(r) for r in extra_reads}
+        written = found["written"] | {id(r) for r in extra_writes}
+        return ([r for r in state if id(r) in written and id(r) in read],
+                [r for r in state if id(r) in written and id(r) not in read],
+                [r for r in state if id(r) not in written],
                 tuple(i for i, r in enumerate(arg_roots) if id(r) in written))
 
     def _owners(self, call):
@@ -187,11 +233,13 @@ class JitFunction:
     def _store(self, call, entry):
         key = call.key
         self._entries[key] = entry
+        if call.fast_key is not None:
+            self._fast[call.fast_key] = entry
         for obj in call.objects:              # forget entries of objects that die
             weakref.finalize(obj, self._entries.pop, key, None)
 
     def _warn_recompile(self, entry):
-        reason = entry.invalid_reason()
+        reason = entry.reason()
         if reason and reason not in self._warned:
             self._warned.add(reason)
             warnings.warn(f"shim.jit: compiling {self.__name__} again because {reason}. "
@@ -222,14 +270,14 @@ _WEAK = {"f": float, "i": int, "u": int, "c": complex, "b": bool}
 class _Call:
     """The arguments of one call: their cache key, JaxArray roots and dynamic values."""
 
-    __slots__ = ("args", "kwargs", "key", "roots", "objects", "_dynamic", "_static_nums",
-                 "_static_names")
+    __slots__ = ("args", "kwargs", "key", "fast_key", "roots", "objects", "dynamic",
+                 "_static_nums", "_static_names")
 
     def __init__(self, function, args, kwargs):
         self.args, self.kwargs = args, kwargs
         self.roots = []
         self.objects = []
-        self._dynamic = []
+        self.dynamic = []
         self._static_nums = {i % len(args) for i in function._static_argnums if -len(args) <= i
                              < len(args)} if function._static_argnums else ()
         self._static_names = function._static_argnames
@@ -244,6 +292,22 @@ class _Call:
                           if name in self._static_names
                           else self._describe(value, root_index, f"argument {name!r}")))
         self.key = tuple(parts)
+        self.fast_key = self._fast_key(parts) if not kwargs and not self._static_nums else None
+
+    def _fast_key(self, parts):
+        """The key JitFunction.__call__ builds for this call without a _Call, if it can:
+        positional whole arrays (each once) and Python numbers only."""
+        key = []
+        roots = 0
+        for part in parts:
+            if part is not None and part[0] == "S":
+                key.append(part[1])
+            elif part is not None and part[0] == "J" and part[1] == roots:
+                key.append((part[2], part[3]))
+                roots += 1
+            else:
+                return None
+        return tuple(key)
 
     def _describe(self, x, root_index, where):
         t = type(x)
@@ -260,10 +324,10 @@ class _Call:
                 return ("J", k, root._value.shape, root._dtype)
             return ("V", k, root._value.shape, root._dtype, x._layout, x._firsts)
         if t in _SCALARS:
-            self._dynamic.append(x)
+            self.dynamic.append(x)
             return ("S", t)
         if isinstance(x, (jax.Array, np.ndarray, np.generic)):
-            self._dynamic.append(x)
+            self.dynamic.append(x)
             return ("A", x.shape, x.dtype, bool(getattr(x, "weak_type", False)))
         if x is None:
             return None
@@ -279,9 +343,6 @@ class _Call:
             except TypeError:
                 return ("O", _hashable(x, where))
         return ("H", _hashable(x, where))
-
-    def dynamic_values(self):
-        return list(self._dynamic)
 
     def rebuild(self, dynamic):
         """The arguments for the traced callable: traced numbers and arrays are JaxArrays."""
@@ -325,80 +386,157 @@ class _Retrace(Exception):
 
 # --- a compiled entry ----------------------------------------------------------------------
 
+_NOTHING = ("const", None)
+_VALUE = operator.attrgetter("_value")
+
+
 class _Entry:
-    """One compiled program: its state, its executable, and how to check it still applies."""
+    """One compiled program: its state, its executable, and the check that it applies.
 
-    def __init__(self, function, written_state, read_state, arg_written):
+    The program's inputs are the state it reads (``inputs``), the call's
+    JaxArray arguments, then its numbers and other arrays; its outputs are the
+    new values of the state it writes (``written``), of written arguments, the
+    function's results, then plain attributes turned into arrays. State it
+    writes without reading is not passed in.
+    """
+
+    def __init__(self, function, call, written_read, written_only, read_only, arg_written):
         self.function = function
-        self.written_state = written_state       # state roots the program writes
-        self.read_state = read_state             # state roots it only reads
+        self.inputs = written_read + read_only
+        self.written = written_read + written_only
+        self.written_only = written_only
+        self._written_only_shapes = [r._value.shape for r in written_only]
         self.arg_written = arg_written           # indices of the call's argument roots written
-        self.outputs = None                      # how to rebuild results (set while tracing)
+        self.n_roots = len(call.roots)
+        self.outputs = _NOTHING                  # how to rebuild results (set while tracing)
         self.promotions = ()                     # (object, name) made arrays (set while tracing)
-        self.checks = ()                         # attribute checks (set while tracing)
+        self.check = _Checks([], [])             # do the values the trace read still hold?
         self._call = None                        # the call being traced, only while tracing
-        self.compiled = jax.jit(self._pure, donate_argnums=(0,) if function._donate else ())
+        self.hot = None                          # see _hot_path
+        donate = tuple(range(len(written_read))) if function._donate else ()
+        self.compiled = jax.jit(self._pure, donate_argnums=donate)
 
-    def _pure(self, written_values, read_values, root_values, dynamic):
+    def _pure(self, *flat):
         """The function JAX compiles: state and argument values in, new values out."""
         call = self._call
         if call is None:
             raise _Retrace()
-        roots = self.written_state + self.read_state + call.roots
-        bind = list(zip(roots, [*written_values, *read_values, *root_values]))
+        n_state = len(self.inputs)
+        root_values = flat[n_state:n_state + self.n_roots]
+        bind = [*zip(self.inputs, flat[:n_state]), *zip(call.roots, root_values),
+                *((r, WriteOnly(s)) for r, s in zip(self.written_only, self._written_only_shapes))]
         function = self.function
         log = AttributeLog(function._owners(call))
         with Tracking(bind, "strict") as tracking, log:
             try:
-                args, kwargs = call.rebuild(dynamic)
+                args, kwargs = call.rebuild(flat[n_state + self.n_roots:])
                 result = function._fn(*args, **kwargs)
                 rebound = {}
                 promoted = _apply_attribute_writes(log, function.__name__, rebound)
-                allowed = {id(r) for r in self.written_state} | {
+                allowed = {id(r) for r in self.written} | {
                     id(call.roots[i]) for i in self.arg_written}
                 for root in tracking.written.values():
                     if id(root) not in allowed:
                         raise Rediscover(root, "write")
-                writes = [tracking.value_of(r) for r in self.written_state]
-                arg_writes = [tracking.value_of(call.roots[i]) for i in self.arg_written]
+                writes = [tracking.value_of(r) for r in self.written]
+                writes += [tracking.value_of(call.roots[i]) for i in self.arg_written]
                 self.outputs, out_values = _flatten_output(result, call.roots, tracking, rebound)
                 self.promotions = tuple((obj, name) for obj, name, _ in promoted)
-                self.checks = _checks(log, function._fn)
+                self.check = _checks(log, function._fn)
             finally:
                 log.restore()
-        return writes, arg_writes, out_values, [value for _, _, value in promoted]
+        return (*writes, *out_values, *(value for _, _, value in promoted))
 
-    def run(self, call, tracing=False):
+    def run(self, roots, dynamic, call=None):
         """Call the program with the current values and write the results back."""
-        written = self.written_state
-        if tracing:
+        if call is not None:
             self._call = call
         try:
-            writes, arg_writes, outs, promoted = self.compiled(
-                [r._value for r in written], [r._value for r in self.read_state],
-                [r._value for r in call.roots], call.dynamic_values())
+            results = self.compiled(*map(_VALUE, self.inputs), *map(_VALUE, roots), *dynamic)
         finally:
             self._call = None
-        for root, value in zip(written, writes):
-            root._commit(value)
-        roots = call.roots
-        for i, value in zip(self.arg_written, arg_writes):
-            roots[i]._commit(value)
-        for (obj, name), value in zip(self.promotions, promoted):
-            setattr(obj, name, wrap(value))
-        return _unflatten_output(self.outputs, outs, roots)
+        written = self.written
+        for root, value in zip(written, results):
+            root._value = value               # JaxArray._commit, inlined: a hot loop
+            root._version += 1
+        n = len(written)
+        for i in self.arg_written:
+            roots[i]._commit(results[n])
+            n += 1
+        if self.promotions:
+            for (obj, name), value in zip(self.promotions, results[len(results) -
+                                                                   len(self.promotions):]):
+                setattr(obj, name, wrap(value))
+        if self.outputs is _NOTHING:
+            return None
+        return _unflatten_output(self.outputs, results[n:], roots)
 
-    def valid(self) -> bool:
-        for check in self.checks:
-            if not check():
-                return False
-        return True
+    def reason(self):
+        return None if self.check() else self.check.reason()
 
-    def invalid_reason(self):
-        for check in self.checks:
-            if not check():
-                return check.reason
+
+_MISS = object()
+
+
+def _miss(*args):
+    return _MISS
+
+
+def _hot_path(entry, fast_key):
+    """Straight-line Python for ``entry``'s plain positional calls, or None.
+
+    The code checks the kinds of the arguments and that the values the trace
+    read still hold, calls the executable with direct arguments and commits the
+    results -- the steps of ``JitFunction.__call__`` and ``_Entry.run``, without
+    loops or generic containers, because for small state this path is the whole
+    cost of a call. Shapes and dtypes are left to JAX's dispatch: a mismatch
+    makes it trace again, which raises ``_Retrace``. Any other mismatch returns
+    ``_MISS``; both hand over to the general path.
+    """
+    if entry.promotions:
         return None
+    names = {"JaxArray": JaxArray, "MISS": _MISS, "compiled": entry.compiled,
+             "check": entry.check, "unflatten": _unflatten_output, "outputs": entry.outputs}
+    params = [f"a{i}" for i in range(len(fast_key))]
+    lines = ["def hot(*args):", f"    if len(args) != {len(params)}: return MISS"]
+    if params:
+        lines.append(f"    {', '.join(params)}, = args")
+    roots, call_args = [], []
+    for i, part in enumerate(fast_key):
+        a = params[i]
+        if isinstance(part, tuple):           # a whole JaxArray
+            lines.append(f"    if type({a}) is not JaxArray or {a}._base is not None: return MISS")
+            roots.append(a)
+            call_args.append(f"{a}._value")
+        else:                                 # a Python number of this type
+            names[f"type{i}"] = part
+            lines.append(f"    if type({a}) is not type{i}: return MISS")
+            call_args.append(a)
+    for j in range(1, len(roots)):
+        lines.append(f"    if {roots[j]} is {roots[j - 1]}: return MISS")
+    lines += entry.check.hot_lines(names)
+    state_args = []
+    for k, root in enumerate(entry.inputs):
+        names[f"s{k}"] = root
+        state_args.append(f"s{k}._value")
+    lines.append(f"    r = compiled({', '.join(state_args + call_args)})")
+    n = 0
+    for k, root in enumerate(entry.written):
+        names[f"w{k}"] = root
+        lines.append(f"    w{k}._value = r[{n}]; w{k}._version += 1")
+        n += 1
+    for i in entry.arg_written:
+        lines.append(f"    {roots[i]}._value = r[{n}]; {roots[i]}._version += 1")
+        n += 1
+    if entry.outputs is _NOTHING:
+        lines.append("    return None")
+    else:
+        lines.append(f"    return unflatten(outputs, r[{n}:], ({''.join(r + ', ' for r in roots)}))")
+    namespace = dict(names)
+    source = "\n".join(lines)
+    exec(source, namespace)                  # noqa: S102 - code built above from trusted parts
+    namespace["hot"].source = source
+    return namespace["hot"]
 
 
 # --- attribute writes inside a trace ---------------------------------------------------------
@@ -423,10 +561,11 @@ def _apply_attribute_writes(log, name, rebound=None):
                              "which attributes an object has")
         if type(new) is JaxArray:
             if type(old) is JaxArray:
-                if new.shape != old.shape:
+                old_shape = shape_of(old) if old._base is None else old.shape
+                if new.shape != old_shape:
                     raise StateError(
                         f"shim.jit: {name} rebinds {where} to an array of shape {new.shape} "
-                        f"(it was {old.shape}); compiled code writes new values into the "
+                        f"(it was {old_shape}); compiled code writes new values into the "
                         "existing array, so its shape must stay")
                 old._assign(new.value)        # write the new value into the existing array
                 if rebound is not None:
@@ -481,7 +620,7 @@ def _flatten_output(result, call_roots, tracking, rebound):
             return ("named", t, tuple(spec(item) for item in x))
         return ("const", x)
 
-    return spec(result), values
+    return (_NOTHING if result is None else spec(result)), values
 
 
 def _unflatten_output(spec, values, roots):
@@ -513,73 +652,88 @@ def _unflatten_output(spec, values, roots):
 # --- checks that a compiled program still applies ------------------------------------------
 
 def _checks(log, fn):
-    """Identity checks of everything the trace read as a Python value."""
-    checks = []
+    """The Python values the trace read (attributes, globals, closure cells), to check."""
     by_owner: dict = {}
     for obj, name, value in log.reads.values():
         by_owner.setdefault(id(obj), (obj, []))[1].append((name, value))
-    for obj, items in by_owner.values():
-        checks.append(_dict_check(obj.__dict__, items, type(obj).__name__))
+    dicts = [(obj.__dict__, items, type(obj).__name__) for obj, items in by_owner.values()]
     func = fn.__func__ if isinstance(fn, types.MethodType) else fn
     globals_ = getattr(func, "__globals__", None)
     if globals_ is not None:
         names = [n for n in _global_names(func) if n in globals_]
         if names:
-            checks.append(_dict_check(globals_, [(n, globals_[n]) for n in names], "global"))
+            dicts.append((globals_, [(n, globals_[n]) for n in names], "global"))
+    cells = []
     for i, cell in enumerate(getattr(func, "__closure__", None) or ()):
         try:
-            value = cell.cell_contents
-        except ValueError:
+            cells.append((cell, cell.cell_contents, func.__code__.co_freevars[i]))
+        except ValueError:                    # an empty cell
             continue
-        checks.append(_cell_check(cell, value, func.__code__.co_freevars[i]))
-    return tuple(checks)
+    return _Checks(dicts, cells)
 
 
-def _dict_check(d, items, owner):
-    names = tuple(n for n, _ in items)
-    values = tuple(v for _, v in items)
-    if len(names) == 1:
-        name, value = names[0], values[0]
+class _Checks:
+    """Whether every Python value a trace read is still the same object.
 
-        def check():
-            return d.get(name, _MISSING) is value
-    else:
-        getter = operator.itemgetter(*names)
+    Identity, not equality: a rebound attribute, a new global or a changed
+    closure variable all fail, and a failure explains itself (:meth:`reason`).
+    """
 
-        def check():
+    __slots__ = ("dicts", "cells", "_getters")
+
+    def __init__(self, dicts, cells):
+        self.dicts = dicts                    # (namespace dict, [(name, value)], owner name)
+        self.cells = cells                    # (cell, value, variable name)
+        self._getters = [(d, operator.itemgetter(*(n for n, _ in items)),
+                          tuple(v for _, v in items)) for d, items, _ in dicts]
+
+    def __call__(self) -> bool:
+        for d, getter, values in self._getters:
             try:
                 current = getter(d)
             except KeyError:
                 return False
-            return all(map(operator.is_, current, values))
-    changed = lambda: next((n for n, v in items if d.get(n, _MISSING) is not v), None)  # noqa: E731
-    check.reason = _LazyReason(lambda: f"{owner}.{changed()} changed")
-    return check
+            if len(values) == 1:
+                if current is not values[0]:
+                    return False
+            elif not all(map(operator.is_, current, values)):
+                return False
+        for cell, value, _ in self.cells:
+            try:
+                if cell.cell_contents is not value:
+                    return False
+            except ValueError:
+                return False
+        return True
 
+    def reason(self):
+        for d, items, owner in self.dicts:
+            for name, value in items:
+                if d.get(name, _MISSING) is not value:
+                    return f"{owner}.{name} changed" if owner != "global" else \
+                        f"the global {name!r} changed"
+        for cell, value, name in self.cells:
+            try:
+                if cell.cell_contents is value:
+                    continue
+            except ValueError:
+                pass
+            return f"the closure variable {name!r} changed"
+        return None
 
-def _cell_check(cell, value, name):
-    def check():
-        try:
-            return cell.cell_contents is value
-        except ValueError:
-            return False
-    check.reason = f"the closure variable {name!r} changed"
-    return check
-
-
-class _LazyReason:
-    """A reason computed when shown (only after a failed check)."""
-
-    __slots__ = ("make",)
-
-    def __init__(self, make):
-        self.make = make
-
-    def __str__(self):
-        return self.make()
-
-    def __hash__(self):
-        return hash(str(self))
-
-    def __eq__(self, other):
-        return str(self) == str(other)
+    def hot_lines(self, names):
+        """The checks as straight-line code for :func:`_hot_path` (its names added)."""
+        tests = []
+        for i, (d, items, _) in enumerate(self.dicts):
+            names[f"d{i}"] = d
+            for j, (name, value) in enumerate(items):
+                names[f"c{i}_{j}"] = value
+                tests.append(f"d{i}[{name!r}] is not c{i}_{j}")
+        for i, (cell, value, _) in enumerate(self.cells):
+            names[f"cell{i}"], names[f"cv{i}"] = cell, value
+            tests.append(f"cell{i}.cell_contents is not cv{i}")
+        if not tests:
+            return []
+        return ["    try:",
+                f"        if {' or '.join(tests)}: return MISS",
+                "    except (KeyError, ValueError): return MISS"]

@@ -32,7 +32,7 @@ import jax.numpy as jnp
 from ._array import JaxArray
 
 __all__ = ["Tracking", "AttributeLog", "Rediscover", "StateError", "is_user_object",
-           "tracing"]
+           "tracing", "WriteOnly", "shape_of"]
 
 _SLOT = JaxArray.__dict__["_value"]      # the real storage of JaxArray._value
 _TRACKINGS: list["Tracking"] = []
@@ -74,6 +74,8 @@ class _TrackedValue:
             key = id(obj)
             if key not in _TRACKINGS[-1].seen and _CREATED.get(key, 0) < len(_TRACKINGS):
                 value = _first_touch(obj, value, write=False)
+            elif type(value) is WriteOnly:
+                raise Rediscover(obj, "read")   # bound as write-only, but read after all
         return value
 
     def __set__(self, obj, value):
@@ -93,6 +95,19 @@ class _TrackedValue:
 
 
 _TRACKED_VALUE = _TrackedValue()
+class WriteOnly:
+    """Bound in place of a value the trace overwrites without reading: reading it
+    raises :class:`Rediscover`; its shape can be asked with :func:`shape_of`."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+def shape_of(root):
+    """A root's shape, without counting as a read of its value."""
+    return _SLOT.__get__(root).shape
 _CREATED: dict = {}     # id -> depth of the tracking stack when the array was made
 _KEEP: list = []        # those arrays, alive while any tracking is, so their ids stay theirs
 
@@ -141,6 +156,7 @@ class Tracking:
         self.depth = 0
         self.seen: dict = {}        # id -> root, every pre-existing root touched or bound
         self.touched: dict = {}     # id -> root, pre-existing roots touched (not bound)
+        self.read: set = set()      # ids of those whose value was read before any write
         self.written: dict = {}     # id -> root, roots written (bound or not)
         self._saved: list = []      # (root, value) to restore
 
@@ -184,6 +200,8 @@ class Tracking:
         if self.mode == "strict":
             raise Rediscover(root)
         self.touched[id(root)] = root
+        if not write:
+            self.read.add(id(root))
         self._saved.append((root, value))
         if not write and self.mode == "discover":
             value = jnp.where(self.anchor, value, value)   # into the trace, computing nothing
