@@ -14,7 +14,7 @@ import jax
 import numpy as np
 
 from ._array import JaxArray, wrap
-from ._state import AttributeLog, StateError, Tracking, is_user_object
+from ._state import AttributeLog, StateError, Tracking
 
 __all__ = ["grad", "value_and_grad"]
 
@@ -59,7 +59,6 @@ def value_and_grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
     single_arg = isinstance(argnums, int)
     arg_positions = () if argnums is None else (argnums,) if single_arg else tuple(argnums)
     variables, rebuild_vars = _flatten_vars(grad_vars)
-    owners = _owners(fn)
 
     @functools.wraps(fn)
     def value_and_gradient(*args, **kwargs):
@@ -73,7 +72,7 @@ def value_and_grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
             for i, value in zip(arg_positions, arg_values):
                 call_args[i] = wrap(value)
             bind = list(zip(variables, var_values))
-            log = AttributeLog(owners)
+            log = AttributeLog.around((fn,))
             with Tracking(bind, "open") as tracking, log:
                 try:
                     result = fn(*call_args, **kwargs)
@@ -141,11 +140,6 @@ def _root(x):
     if x.base is not None:
         raise TypeError("shim.grad: grad_vars must be whole arrays, not views")
     return x
-
-
-def _owners(fn):
-    self = getattr(fn, "__self__", None)
-    return [obj for obj in (self, fn) if obj is not None and is_user_object(obj)]
 
 
 def _unwrap_tree(tree):

@@ -19,7 +19,8 @@ import numpy as np
 from jax import lax
 
 from ._array import JaxArray, wrap
-from ._state import AttributeLog, Tracking, is_user_object, tracing
+from ._state import AttributeLog, NumbersAssigned, Tracking, tracing
+from ._tree import flatten, unflatten
 
 __all__ = ["for_loop", "while_loop", "cond"]
 
@@ -119,7 +120,7 @@ class _Functional:
     def __init__(self, fn, run, example, carry=None):
         self._run = run
         self._name = getattr(fn, "__name__", "the function")
-        self._owners = _owners(fn)
+        self._fns = fn if isinstance(fn, tuple) else (fn,)
         if carry is None:
             carry = self._discover(example)
         self.carry_roots = carry
@@ -129,7 +130,7 @@ class _Functional:
         found = {}
 
         def probe(anchor, x):
-            log = AttributeLog(self._owners)
+            log = AttributeLog.around(self._fns)
             with Tracking((), "discover", anchor) as tracking, log:
                 try:
                     self._run(_wrap_step(x))
@@ -147,7 +148,7 @@ class _Functional:
 
     def pure(self, carry, x):
         bind = list(zip(self.carry_roots, carry))
-        log = AttributeLog(self._owners)
+        log = AttributeLog.around(self._fns)
         with Tracking(bind, "open") as tracking, log:
             try:
                 result = self._run(_wrap_step(x))
@@ -159,7 +160,7 @@ class _Functional:
                         f"{self._name} wrote a JaxArray on one path that it did not write on "
                         "another; write the same arrays in every branch and step")
                 new_carry = [tracking.value_of(r) for r in self.carry_roots]
-                self._outputs, values = _flatten(result)
+                self._outputs, values = flatten(result)
             finally:
                 log.restore()
         return new_carry, values
@@ -169,27 +170,19 @@ class _Functional:
             root._commit(value)
 
     def rebuild(self, values):
-        return _unflatten(self._outputs, iter(values))
+        return unflatten(self._outputs, values)
 
 
 def _refuse_attribute_writes(log, name):
     from ._jit import _apply_attribute_writes
-    promoted = _apply_attribute_writes(log, name)
+    numbers = []
+    promoted = _apply_attribute_writes(log, name, numbers=numbers)
+    if numbers:
+        raise NumbersAssigned(numbers, name)
     if promoted:
         obj, attr, _ = promoted[0]
         raise TypeError(f"{name} sets {type(obj).__name__}.{attr} to a new array inside a "
                         "loop or branch; create the array before and update it in place")
-
-
-def _owners(fn):
-    fns = fn if isinstance(fn, tuple) else (fn,)
-    owners = []
-    for f in fns:
-        if isinstance(f, types.MethodType):
-            owners.append(f.__self__)
-        elif is_user_object(f):
-            owners.append(f)
-    return owners
 
 
 def _steps(steps):
@@ -238,37 +231,6 @@ def _scalar_bool(value, where):
             return value.astype(bool)
         raise TypeError(f"{where}: the condition must be a boolean scalar, got shape {value.shape}")
     return value
-
-
-def _flatten(result):
-    values = []
-
-    def spec(x):
-        t = type(x)
-        if t is JaxArray:
-            values.append(x.value)
-            return ("array",)
-        if isinstance(x, jax.Array):
-            values.append(x)
-            return ("array",)
-        if t is tuple or t is list:
-            return (t, tuple(spec(item) for item in x))
-        if t is dict:
-            return (dict, tuple((k, spec(v)) for k, v in x.items()))
-        return ("const", x)
-
-    return spec(result), values
-
-
-def _unflatten(spec, values):
-    kind = spec[0]
-    if kind == "array":
-        return wrap(next(values))
-    if kind == "const":
-        return spec[1]
-    if kind is dict:
-        return {k: _unflatten(v, values) for k, v in spec[1]}
-    return kind(_unflatten(item, values) for item in spec[1])
 
 
 # --- eager for_loop: compiled once per callable ----------------------------------------------

@@ -17,7 +17,9 @@ while a trace runs, make that possible:
   and ``__delattr__`` of the classes of tracked objects, records the instance
   attributes the trace reads (so later calls can check them cheaply) and the
   ones it writes (so they can be turned into state writes, refused, and in every
-  case restored). Objects reached through tracked attributes are tracked too.
+  case restored). Objects reached through tracked attributes are tracked too,
+  and the lists, dicts and sets passed through are copied, so a compiled
+  program can check that they still hold the same items.
 
 Outside a trace neither recorder exists, so eager code pays nothing.
 """
@@ -25,13 +27,16 @@ from __future__ import annotations
 
 import functools
 import types
+import weakref
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 
 from ._array import JaxArray
 
-__all__ = ["Tracking", "AttributeLog", "Rediscover", "StateError", "is_user_object",
+__all__ = ["Tracking", "AttributeLog", "Rediscover", "StateError", "NumbersAssigned",
+           "is_user_object", "slot_names", "own_attributes", "own_value", "code_names",
            "tracing", "WriteOnly", "shape_of"]
 
 _SLOT = JaxArray.__dict__["_value"]      # the real storage of JaxArray._value
@@ -63,6 +68,23 @@ class StateError(TypeError):
     """A compiled function did something to Python state that compilation cannot keep."""
 
 
+class NumbersAssigned(StateError):
+    """Number attributes were assigned inside a compiled loop or branch.
+
+    ``numbers`` lists ``(object, attribute, old value)``. The outermost
+    ``shim.jit`` catches this, makes them 0-d arrays and traces again; with no
+    ``shim.jit`` around, the message says what to do.
+    """
+
+    def __init__(self, numbers, name):
+        self.numbers = numbers
+        where = ", ".join(f"{type(obj).__name__}.{attr}" for obj, attr, _ in numbers)
+        super().__init__(
+            f"{name} assigns the number attribute(s) {where} inside a compiled loop or "
+            "branch, where Python numbers cannot change from step to step. Make them arrays "
+            "(e.g. t = shim.asarray(0.0)), or compile the caller with shim.jit, which does so")
+
+
 class _TrackedValue:
     """The descriptor of ``JaxArray._value`` while a :class:`Tracking` is active."""
 
@@ -80,7 +102,7 @@ class _TrackedValue:
 
     def __set__(self, obj, value):
         try:
-            obj._version
+            _ = obj._version
         except AttributeError:               # being constructed: a temporary of every level
             _CREATED[id(obj)] = len(_TRACKINGS)
             _KEEP.append(obj)
@@ -219,10 +241,86 @@ _NOT_OBJECTS = (type, types.ModuleType, types.FunctionType, types.BuiltinFunctio
 
 
 def is_user_object(obj) -> bool:
-    """Objects whose instance attributes may hold state: instances of Python classes."""
-    return hasattr(obj, "__dict__") and not isinstance(obj, _NOT_OBJECTS)
+    """Objects whose instance attributes may hold state: instances of Python classes.
+
+    Their attributes live in ``__dict__``, in ``__slots__``, or both. Classes can
+    opt out with a true ``_shim_opaque`` class attribute (compiled functions do:
+    their caches are not the program's state).
+    """
+    cls = type(obj)
+    return (hasattr(obj, "__dict__") or bool(cls.__flags__ & _HEAPTYPE and slot_names(cls))) \
+        and not isinstance(obj, _NOT_OBJECTS) and not getattr(cls, "_shim_opaque", False)
 
 
+_SLOT_NAMES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def slot_names(cls) -> frozenset:
+    """Names of the ``__slots__`` attributes of instances of ``cls`` (its bases included)."""
+    names = _SLOT_NAMES.get(cls)
+    if names is None:
+        names = frozenset(name for c in cls.__mro__ for name, member in vars(c).items()
+                          if isinstance(member, types.MemberDescriptorType))
+        _SLOT_NAMES[cls] = names
+    return names
+
+
+def own_attributes(obj) -> dict:
+    """The instance's own attributes: its ``__dict__`` and the slots that are set."""
+    try:
+        found = dict(object.__getattribute__(obj, "__dict__"))
+    except AttributeError:
+        found = {}
+    for name in slot_names(type(obj)):
+        try:
+            found[name] = object.__getattribute__(obj, name)
+        except AttributeError:                # an unset slot
+            pass
+    return found
+
+
+def own_value(obj, name, default=None):
+    """The instance attribute ``name`` of ``obj`` (not a class attribute), or ``default``."""
+    try:
+        d = object.__getattribute__(obj, "__dict__")
+        if name in d:
+            return d[name]
+    except AttributeError:
+        pass
+    if name in slot_names(type(obj)):
+        try:
+            return object.__getattribute__(obj, name)
+        except AttributeError:
+            pass
+    return default
+
+
+def code_names(fn) -> list:
+    """Global names a function's code refers to.
+
+    Nested code counts, and so do the functions of the same module it names
+    (helpers defined next to it read the same globals).
+    """
+    names: set = set()
+    globals_ = getattr(fn, "__globals__", None)
+    stack = [getattr(fn, "__code__", None)]
+    seen: set = set()
+    while stack:
+        code = stack.pop()
+        if code is None or code in seen:
+            continue
+        seen.add(code)
+        new = set(code.co_names) - names
+        names |= new
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+        if globals_ is not None:
+            stack.extend(value.__code__ for value in map(globals_.get, new)
+                         if type(value) is types.FunctionType and value.__globals__ is globals_)
+    return sorted(names)
+
+
+_UNSET = object()
+_CONSTANTS = (bool, int, float, complex, str, bytes, type(None), tuple, frozenset, np.generic)
 _HEAPTYPE = 1 << 9                  # Py_TPFLAGS_HEAPTYPE: a class written in Python
 _LOGS: list["AttributeLog"] = []
 _PATCHED: dict = {}                 # class -> (had own methods?, originals)
@@ -233,24 +331,87 @@ class AttributeLog:
 
     ``reads`` maps (object, name) to the value first read; ``writes`` lists the
     attributes assigned or deleted; ``snapshots`` keeps each touched object's
-    ``__dict__`` (and each list/dict/set read through an attribute) as it was,
-    for :meth:`restore`.
+    ``__dict__`` as it was, for :meth:`restore`. ``containers`` holds a copy of
+    every list, dict and set reached from the roots or from an attribute read,
+    nested ones included (through tuples too): the compiled code is only valid
+    while they hold the same items, and they are restored like ``__dict__``.
     """
 
-    def __init__(self, roots=()):
+    def __init__(self):
         self.objects: dict = {}       # id -> object being tracked
         self.reads: dict = {}         # (id, name) -> (object, name, value)
         self.writes: dict = {}        # (id, name) -> (object, name)
         self.snapshots: dict = {}     # id -> (object, dict copy)
         self.containers: dict = {}    # id -> (container, copy)
-        for obj in roots:
-            self.track(obj)
+        self.where: dict = {}         # id -> what a container is, for messages
+        self.free: set = set()        # ids of containers that may change (see reach)
+        self.absent: dict = {}        # (id, name) -> (object, name): read from the class
+        self._walked: set = set()     # ids of tuples already walked
+
+    @classmethod
+    def around(cls, fns, objects=()) -> "AttributeLog":
+        """A log rooted at everything the callables ``fns`` can reach.
+
+        That is ``objects``, a bound method's object, a callable object, and the
+        closure variables and module globals the code names.
+        """
+        log = cls()
+        for obj in objects:
+            log.reach(obj, type(obj).__name__)
+        for fn in fns:
+            if isinstance(fn, types.MethodType):
+                log.reach(fn.__self__, type(fn.__self__).__name__)
+                fn = fn.__func__
+            elif is_user_object(fn):
+                log.reach(fn, type(fn).__name__)
+                fn = getattr(type(fn).__call__, "__func__", type(fn).__call__)
+            code = getattr(fn, "__code__", None)
+            if code is None:
+                continue
+            for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
+                try:
+                    log.reach(cell.cell_contents, f"the closure variable {name!r}", free=True)
+                except ValueError:            # an empty cell
+                    pass
+            for name in code_names(fn):
+                if name in fn.__globals__:
+                    log.reach(fn.__globals__[name], f"the global {name!r}", free=True)
+        return log
 
     def track(self, obj) -> None:
         if id(obj) in self.objects or not is_user_object(obj):
             return
         self.objects[id(obj)] = obj
         _patch(type(obj))
+
+    def reach(self, value, where: str = "", free: bool = False) -> None:
+        """Track ``value`` if it is an object; if a container, copy it and reach its items.
+
+        ``where`` names the value for messages (``"Net.layers"``); items add
+        ``[i]``. ``free`` containers (those of closure variables and globals) may
+        change while tracing, as a Python side effect that happens once per
+        trace (``calls.append(1)``); changes of others are refused and undone.
+        """
+        if isinstance(value, (list, dict, set)):
+            if id(value) in self.containers:
+                if not free:
+                    self.free.discard(id(value))
+                return
+            self.containers[id(value)] = (value, value.copy())
+            self.where[id(value)] = where or f"a {type(value).__name__}"
+            if free:
+                self.free.add(id(value))
+        elif isinstance(value, tuple):
+            if id(value) in self._walked:
+                return
+            self._walked.add(id(value))
+        else:
+            self.track(value)
+            return
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(item, (list, dict, set, tuple)) or is_user_object(item):
+                self.reach(item, f"{where}[{key!r}]" if where else "", free)
 
     def __enter__(self) -> "AttributeLog":
         _LOGS.append(self)
@@ -263,43 +424,70 @@ class AttributeLog:
 
     def _snapshot(self, obj) -> None:
         if id(obj) not in self.snapshots:
-            self.snapshots[id(obj)] = (obj, dict(obj.__dict__))
+            self.snapshots[id(obj)] = (obj, own_attributes(obj))
 
     def _read(self, obj, name, value) -> None:
         key = (id(obj), name)
         if key not in self.reads and key not in self.writes:
             self.reads[key] = (obj, name, value)
-        if is_user_object(value):
-            self.track(value)
-        elif isinstance(value, (list, dict, set)) and id(value) not in self.containers:
-            self.containers[id(value)] = (value, value.copy())
-            for item in (value.values() if isinstance(value, dict) else value):
-                if is_user_object(item):
-                    self.track(item)
+        if isinstance(value, (list, dict, set, tuple)) or is_user_object(value):
+            self.reach(value, f"{type(obj).__name__}.{name}")
+
+    def _class_read(self, obj, name) -> None:
+        """Record a constant read through the instance from its class (``self.dt``).
+
+        The check then covers the class attribute and that the instance has
+        not gained its own attribute of that name since.
+        """
+        for cls in type(obj).__mro__:
+            value = cls.__dict__.get(name, _UNSET)
+            if value is _UNSET:
+                continue
+            if isinstance(value, _CONSTANTS):
+                self.reads.setdefault((id(cls), name), (cls, name, value))
+                try:
+                    object.__getattribute__(obj, "__dict__")
+                    self.absent.setdefault((id(obj), name), (obj, name))
+                except AttributeError:
+                    pass
+            return
 
     def changed_containers(self):
-        """Lists, dicts and sets read through attributes whose contents changed."""
-        return [c for c, copy in self.containers.values() if not _same_items(c, copy)]
+        """Lists, dicts and sets reached through attributes whose contents changed."""
+        return [c for key, (c, copy) in self.containers.items()
+                if key not in self.free and not same_items(c, copy)]
+
+    def container_checks(self):
+        """``[(container, items it holds, where)]``: what compiled code assumes.
+
+        Free containers are taken as they are now, after their side effects.
+        """
+        return [(c, c.copy() if key in self.free else copy, self.where[key])
+                for key, (c, copy) in self.containers.items()]
 
     def restore(self) -> None:
-        """Put every touched ``__dict__`` and container back as it was."""
+        """Put every touched object's attributes and every container back as they were."""
         for obj, saved in self.snapshots.values():
-            current = obj.__dict__
-            if current.keys() != saved.keys() or any(current[k] is not v for k, v in saved.items()):
-                current.clear()
-                current.update(saved)
-        for container, copy in self.containers.values():
-            if not _same_items(container, copy):
+            current = own_attributes(obj)
+            for name in current.keys() - saved.keys():
+                object.__delattr__(obj, name)
+            for name, value in saved.items():
+                if current.get(name, _UNSET) is not value:
+                    object.__setattr__(obj, name, value)
+        for key, (container, copy) in self.containers.items():
+            if key not in self.free and not same_items(container, copy):
                 container.clear()
                 container.update(copy) if isinstance(container, (dict, set)) else \
                     container.extend(copy)
 
 
-def _same_items(container, copy) -> bool:
+def same_items(container, copy) -> bool:
+    """Whether ``container`` holds the very items of ``copy`` (dicts: in the same order)."""
     if len(container) != len(copy):
         return False
     if isinstance(container, dict):
-        return container.keys() == copy.keys() and all(container[k] is copy[k] for k in copy)
+        return all(k1 is k2 or k1 == k2 for k1, k2 in zip(container, copy)) and \
+            all(container[k] is copy[k] for k in copy)
     if isinstance(container, set):
         return container == copy
     return all(a is b for a, b in zip(container, copy))
@@ -325,9 +513,11 @@ def _patch(cls) -> None:
         value = get(obj, name)
         log = _current_log(obj)
         if log is not None:
-            d = object.__getattribute__(obj, "__dict__")
-            if name in d:
-                log._read(obj, name, d[name])
+            own = own_value(obj, name, _UNSET)
+            if own is not _UNSET:
+                log._read(obj, name, own)
+            else:
+                log._class_read(obj, name)
         return value
 
     def __setattr__(obj, name, value):

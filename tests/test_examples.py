@@ -324,6 +324,56 @@ def test_spiking_network_numpy_input_current(lif):
     assert_matches(net_shim.n_spikes, net_numpy.n_spikes, exact=True, name="n_spikes")
 
 
+# --- the same programs with their step compiled by shim.jit -------------------------
+
+
+def test_compiled_steps_match_numpy(gol, rd, fluids):
+    """``shim.jit(step)`` of each grid program, called from a Python loop."""
+    Z = gol.initial_state(seed=0, n=32)
+    Z_shim = shim.asarray(Z)
+    U, V = rd.initial_state(seed=0, n=32)
+    U_shim, V_shim = shim.asarray(U), shim.asarray(V)
+    F, k = rd.PATTERNS["spots"]
+    state = fluids.initial_state(seed=0, n=16)
+    state_shim = {key: shim.asarray(value) for key, value in state.items()}
+    gol_step, rd_step, fluids_step = shim.jit(gol.step), shim.jit(rd.step), shim.jit(fluids.step)
+    for _ in range(20):
+        gol.step(Z)
+        rd.step(U, V, F, k)
+    for _ in range(2):
+        fluids.step(state)
+    with no_host_copies():
+        for _ in range(20):
+            gol_step(Z_shim)
+            rd_step(U_shim, V_shim, F, k)
+        for _ in range(2):
+            fluids_step(state_shim)
+    assert_matches(Z_shim, Z, exact=True, name="Game of Life")
+    assert_matches(U_shim, U, name="U")
+    assert_matches(V_shim, V, name="V")
+    assert_state_matches(state_shim, state)
+
+
+def test_compiled_network_method_matches_numpy(lif):
+    """``net.update = shim.jit(net.update)``: ``run`` and the rest of the class unchanged;
+    the float ``t`` the method advances becomes an array."""
+    W, v0, i_ext = lif.initial_state(seed=0, n_exc=160, n_inh=40)
+    net_numpy = lif.LIFNetwork(W, v0)
+    counts_numpy = net_numpy.run(300, i_ext)
+    net_shim = lif.LIFNetwork(shim.asarray(W), shim.asarray(v0))
+    net_shim.update = shim.jit(net_shim.update)
+    counts_shim = net_shim.run(300, shim.asarray(i_ext))
+    np.testing.assert_array_equal(host(counts_shim), counts_numpy)
+    assert float(net_shim.t) == pytest.approx(net_numpy.t, rel=1e-12)
+    for name in ("spike", "refractory", "n_spikes"):
+        assert_matches(getattr(net_shim, name), getattr(net_numpy, name), exact=True, name=name)
+    assert_matches(net_shim.v, net_numpy.v, name="v")
+    loop_net = lif.LIFNetwork(shim.asarray(W), shim.asarray(v0))
+    spikes = shim.for_loop(loop_net.update, 300, shim.asarray(i_ext))
+    np.testing.assert_array_equal(host(spikes.sum(axis=1)), counts_numpy)
+    assert_matches(loop_net.n_spikes, net_numpy.n_spikes, exact=True, name="n_spikes")
+
+
 # --- ``import shim as np`` ---------------------------------------------------------
 
 

@@ -6,6 +6,8 @@ compiled on JaxArrays, and compares.
 from __future__ import annotations
 
 import gc
+import types
+import warnings
 import weakref
 
 import jax
@@ -16,6 +18,7 @@ import shim
 from oracle import assert_same
 
 rng = np.random.default_rng(0)
+PARAMS = types.SimpleNamespace(GAIN=1.0)    # a configuration namespace
 X = rng.standard_normal((4, 5))
 
 
@@ -99,6 +102,13 @@ def test_mutated_arguments_keep_their_identity():
     view = shim.zeros((3, 6))
     compiled(view[1], v)                       # a view argument writes through to its root
     assert_same(np.array([0, 1, 1, 1, 1, 0.0]), view[1])
+    host = np.zeros(6)
+    compiled(host, v)                          # a NumPy array argument is written too
+    np.testing.assert_array_equal(host, [0, 1, 1, 1, 1, 0.0])
+    host.flags.writeable = False
+    with pytest.raises(ValueError, match="read-only"):
+        compiled(host, v)
+    np.testing.assert_array_equal(host, [0, 1, 1, 1, 1, 0.0])
 
 
 def test_static_arguments_and_retracing():
@@ -141,6 +151,46 @@ def test_python_numbers_stay_weakly_typed():
     x32 = shim.asarray(np.ones(3, np.float32))
     assert shim.jit(f)(x32, 2.5).dtype == np.float32          # NEP 50, as eagerly
     assert (x32 * 2.5).dtype == np.float32
+
+
+def test_fast_path_hands_over_on_any_change():
+    def f(a, b=None):
+        return a * 2 if b is None else a + b
+
+    compiled = shim.jit(f)
+    x = shim.ones(3)
+    assert_same(np.full(3, 2.0), compiled(x))
+    assert_same(np.full(3, 2.0), compiled(x, x))           # another arity; the same array twice
+    assert_same(np.full(3, 3.0), compiled(x, 2.0))
+    assert_same(np.full(4, 2.0), compiled(shim.ones(4)))   # another shape
+    assert_same(np.full(2, 2.0), compiled(x[1:]))           # a view
+    assert_same(np.full(3, 2), compiled(shim.ones(3, dtype=int)))
+    assert_same(np.full(3, 2.0), compiled(x))
+    assert_same(np.full(3, 2.0), compiled(a=x))            # keywords
+
+
+def test_nested_jit_and_donation():
+    @shim.jit
+    def inner(x):
+        x += 1
+        return x * 2
+
+    def outer(u):
+        u += inner(u)
+        return u
+
+    u = np.zeros(3)
+    for _ in range(2):
+        u += 1
+        u += u * 2
+    compiled, (arg,) = compare_compiled(outer, np.zeros(3))
+    compiled(arg)
+    assert_same(u, arg)
+    donating = shim.jit(outer, donate=True)
+    v = shim.zeros(3)
+    for _ in range(2):
+        donating(v)
+    assert_same(u, v)
 
 
 # --- objects and methods ----------------------------------------------------------------------
@@ -271,6 +321,179 @@ def test_rebinding_adding_and_changing_plain_attributes():
     assert_same(np.full(4, 4.0), step())
 
 
+def test_class_and_module_constants_are_checked():
+    class Cell:
+        dt = 0.5                                # read through self: a class attribute
+
+        def __init__(self):
+            self.v = shim.zeros(2)
+
+        def step(self):
+            self.v += self.dt * PARAMS.GAIN     # and a module's constant
+
+    cell = Cell()
+    step = shim.jit(cell.step)
+    step()
+    assert_same(np.full(2, 0.5), cell.v)
+    with pytest.warns(shim.RecompileWarning, match="Cell.dt changed"):
+        Cell.dt = 2.0
+        step()
+    assert_same(np.full(2, 2.5), cell.v)
+    with pytest.warns(shim.RecompileWarning, match="set on the instance"):
+        cell.dt = 1.0                           # now hides the class attribute
+        step()
+    assert_same(np.full(2, 3.5), cell.v)
+    with pytest.warns(shim.RecompileWarning, match="namespace.GAIN changed"):
+        PARAMS.GAIN = 10.0
+        step()
+    assert_same(np.full(2, 13.5), cell.v)
+
+
+HELPER_GAIN = 0.5
+
+
+def _helper(x):
+    return x * HELPER_GAIN
+
+
+def test_globals_read_by_helpers_of_the_same_module_are_checked():
+    global HELPER_GAIN
+
+    def f(x):
+        x += _helper(x)
+
+    x = shim.ones(2)
+    compiled = shim.jit(f)
+    compiled(x)
+    with pytest.warns(shim.RecompileWarning, match="HELPER_GAIN"):
+        HELPER_GAIN = 1.0
+        compiled(x)
+    HELPER_GAIN = 0.5
+    assert_same(np.full(2, 3.0), x)
+
+
+class Scale:
+    def __init__(self, value):
+        self.w = shim.zeros(2) + value
+
+
+class Stack:
+    def __init__(self):
+        self.layers = [Scale(2.0)]
+        self.heads = {"a": Scale(1.0)}
+        self.groups = ([Scale(1.0)],)
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = x * layer.w
+        for group in self.groups:
+            for layer in group:
+                x = x * layer.w
+        return x + self.heads["a"].w
+
+
+def test_containers_changed_between_calls_are_seen():
+    stack = Stack()
+    forward = shim.jit(stack.forward)
+    x = shim.ones(2)
+    assert_same(np.full(2, 3.0), forward(x))
+    stack.layers.append(Scale(3.0))             # a new element
+    assert_same(np.full(2, 7.0), forward(x))
+    stack.layers[0] = Scale(5.0)                # a replaced element
+    assert_same(np.full(2, 16.0), forward(x))
+    stack.heads["a"] = Scale(7.0)               # a dict value
+    assert_same(np.full(2, 22.0), forward(x))
+    stack.groups[0].append(Scale(2.0))          # a list inside a tuple
+    assert_same(np.full(2, 37.0), forward(x))
+    stack.heads = {"b": Scale(0.0), **stack.heads}
+    assert_same(np.full(2, 37.0), forward(x))
+
+
+NETWORKS = [Scale(1.0)]
+
+
+def test_global_and_closure_containers_are_state_and_checked():
+    cells = [shim.zeros(2)]
+
+    def step():
+        for net in NETWORKS:
+            net.w = net.w + 1                   # rebinding an attribute of a listed object
+        cells[0] += 1
+        return NETWORKS[0].w + cells[0]
+
+    compiled = shim.jit(step)
+    assert_same(np.full(2, 3.0), compiled())
+    assert not isinstance(NETWORKS[0].w.value, jax.core.Tracer)
+    NETWORKS.append(Scale(10.0))
+    cells[0] = shim.zeros(2) + 100              # replaced inside the closure's list
+    assert_same(np.full(2, 104.0), compiled())
+    assert_same(np.full(2, 11.0), NETWORKS[1].w)
+    NETWORKS.pop()
+
+
+def test_recompile_warnings_say_what_changed_and_what_to_do():
+    class Cell:
+        def __init__(self):
+            self.v = shim.ones(2)
+
+        def step(self):
+            self.v += 1
+
+    cell = Cell()
+    step = shim.jit(cell.step)
+    step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for _ in range(2):                      # a new array now and then: no warning
+            cell.v = shim.zeros(2)
+            step()
+    with pytest.warns(shim.RecompileWarning,
+                      match=r"Cell.v changed \(time 3\).*obj.v\[\.\.\.\] = new"):
+        cell.v = shim.zeros(2)
+        step()
+    assert_same(np.ones(2), cell.v)
+    cell.v[...] = 5.0                           # written into: the same program
+    step()
+    assert step._recompiles == {"Cell.v changed": 3}
+    assert_same(np.full(2, 6.0), cell.v)
+
+
+@pytest.mark.filterwarnings("ignore:Explicitly requested dtype float64")   # JAX's, expected
+def test_64_bit_arrays_with_x64_off_warn():
+    x = shim.ones(3)
+    with shim.config.override(x64=False):
+        with pytest.warns(shim.RecompileWarning, match="jax_enable_x64 is off"):
+            shim.jit(lambda a: a + 1)(x)
+
+
+class SlottedCell:
+    __slots__ = ("v", "tau", "scale")
+
+    def __init__(self):
+        self.v = shim.ones(3)
+        self.tau = 2.0
+
+    def step(self):
+        self.v += self.v / self.tau
+        self.scale = self.v * 2                 # an unset slot, assigned an array inside
+        return self.v
+
+
+def test_slotted_objects_are_tracked_like_others():
+    cell = SlottedCell()
+    step = shim.jit(cell.step)
+    step()
+    assert_same(np.full(3, 1.5), cell.v)
+    cell.v = shim.zeros(3) + 4.0
+    assert_same(np.full(3, 6.0), step())
+    with pytest.warns(shim.RecompileWarning, match="SlottedCell.tau"):
+        cell.tau = 3.0
+        step()
+    assert_same(np.full(3, 8.0), cell.v)
+    assert_same(np.full(3, 16.0), cell.scale)
+    assert not isinstance(cell.scale.value, jax.core.Tracer)
+
+
 def test_rebinding_inside_writes_into_the_existing_array():
     class Cell:
         def __init__(self):
@@ -286,24 +509,56 @@ def test_rebinding_inside_writes_into_the_existing_array():
     assert_same(np.full(3, 3.0), v)
 
 
-def test_plain_attributes_written_inside_are_refused_and_restored():
+def test_number_attributes_written_inside_become_arrays():
+    class Clock:
+        def __init__(self):
+            self.v = shim.zeros(2, dtype=np.float32)
+            self.t = 0.0
+            self.steps = 0
+
+        def step(self):
+            self.t += 0.5
+            self.steps += 1
+            self.v += self.t                    # a Python float keeps float32 arrays float32
+
+    clock = Clock()
+    traces = []
+
+    def failing():
+        traces.append(1)
+        clock.step()
+        if len(traces) > 1:                     # after the numbers became arrays
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        shim.jit(failing)()
+    assert type(clock.t) is float and clock.t == 0.0 and clock.steps == 0   # put back
+    step = shim.jit(clock.step)
+    for _ in range(3):
+        step()
+    assert isinstance(clock.t, shim.JaxArray) and float(clock.t) == 1.5
+    assert int(clock.steps) == 3
+    assert_same(np.full(2, 3.0, np.float32), clock.v)
+
+
+def test_other_plain_attributes_written_inside_are_refused_and_restored():
     class Counter:
         def __init__(self):
             self.v = shim.zeros(2)
-            self.t = 0.0
+            self.mode = "a"
             self.history = []
 
         def step(self):
             self.v += 1
-            self.t += 0.1
+            self.mode = "b"
 
         def record(self):
             self.history.append(self.v.sum())
 
     c = Counter()
-    with pytest.raises(shim.StateError, match="Counter.t"):
+    with pytest.raises(shim.StateError, match="Counter.mode"):
         shim.jit(c.step)()
-    assert c.t == 0.0 and not isinstance(c.v.value, jax.core.Tracer)
+    assert c.mode == "a" and not isinstance(c.v.value, jax.core.Tracer)
     assert_same(np.zeros(2), c.v)
     with pytest.raises(shim.StateError, match="list"):
         shim.jit(c.record)()
