@@ -1,12 +1,18 @@
-"""The example programs, unmodified, on NumPy arrays and on eager JaxArrays.
+"""The example programs, unmodified, on NumPy arrays and on JaxArrays, eager and compiled.
 
 Run: ``python benchmarks/bench_programs.py`` (``--quick`` for smaller runs).
 
-Each program from ``examples/`` runs on NumPy arrays and on JaxArrays made
-from the same initial state. Printed: NumPy's time, shim's first run (which
-compiles each kernel once), shim's median warm run, and warm shim / NumPy.
-Eager shim dispatches one compiled kernel per NumPy operation, so small grids
-are dominated by per-call cost (about 5-10 µs) and large grids by the work.
+Each program from ``examples/`` runs from the same initial state:
+
+* on NumPy arrays;
+* on JaxArrays, eagerly (one compiled kernel per NumPy operation, about 5-10 µs
+  each, so small grids are dominated by per-call cost);
+* with the example's ``step`` compiled by ``shim.jit``, called from the same
+  Python loop (one dispatch per step);
+* with all steps in one ``shim.for_loop`` call.
+
+Printed: medians of warm runs (the first run of each, which compiles, is
+reported separately) and each shim variant's time over NumPy's.
 """
 from __future__ import annotations
 
@@ -31,34 +37,87 @@ def load(name):
     return module
 
 
+def _discard(step):
+    """``step`` without its result, so that ``shim.for_loop`` does not stack it."""
+    def body(*args):
+        step(*args)
+    return body
+
+
 def programs(quick):
+    """[(name, initial arrays, {variant: run(*arrays) -> result to wait for})]."""
     gol, rd, fluids, lif = (load(n) for n in ("game_of_life", "reaction_diffusion",
                                               "stable_fluids", "spiking_network"))
     scale = 1 if quick else 2
+    gol_step, rd_step, fluids_step = shim.jit(gol.step), shim.jit(rd.step), shim.jit(fluids.step)
+    gol_body, rd_body, fluids_body = _discard(gol.step), _discard(rd.step), _discard(fluids.step)
 
     def game_of_life(n, steps):
-        Z = gol.initial_state(seed=0, n=n)
-        return (f"Game of Life {n}x{n}, {steps} generations", (Z,),
-                lambda Z: gol.run(Z, steps) and Z)
+        return (f"Game of Life {n}x{n}, {steps} generations", (gol.initial_state(seed=0, n=n),),
+                {"eager": lambda Z: gol.run(Z, steps) and Z,
+                 "jit": lambda Z: gol.run(Z, steps, rule=gol_step) and Z,
+                 "for_loop": lambda Z: shim.for_loop(gol_body, steps, Z) or Z})
 
     def gray_scott(n, steps):
-        U, V = rd.initial_state(seed=0, n=n)
-        return (f"Gray-Scott {n}x{n}, {steps} steps", (U, V),
-                lambda U, V: rd.simulate(U, V, steps))
+        F, k = rd.PATTERNS["spots"]
+
+        def jit_loop(U, V):
+            for _ in range(steps):
+                rd_step(U, V, F, k)
+            return U, V
+        return (f"Gray-Scott {n}x{n}, {steps} steps", rd.initial_state(seed=0, n=n),
+                {"eager": lambda U, V: rd.simulate(U, V, steps), "jit": jit_loop,
+                 "for_loop": lambda U, V: shim.for_loop(rd_body, steps, U, V, F, k) or (U, V)})
 
     def stable_fluids(n, steps):
-        state = fluids.initial_state(seed=0, n=n)
-        return (f"Stable fluids {n}x{n}, {steps} steps", (state,),
-                lambda state: fluids.simulate(state, steps)["density"])
+        def jit_loop(state):
+            for _ in range(steps):
+                fluids_step(state)
+            return state["density"]
+        return (f"Stable fluids {n}x{n}, {steps} steps", (fluids.initial_state(seed=0, n=n),),
+                {"eager": lambda state: fluids.simulate(state, steps)["density"],
+                 "jit": jit_loop,
+                 "for_loop": lambda state: shim.for_loop(fluids_body, steps, state)
+                 or state["density"]})
 
     def spiking(n, steps):
         W, v0, i_ext = lif.initial_state(seed=0, n_exc=4 * n // 5, n_inh=n // 5)
 
-        def run(W, v0, i_ext):
+        def eager(W, v0, i_ext):
             net = lif.LIFNetwork(W, v0)
             net.run(steps, i_ext)
             return net.v
-        return f"LIF network {n} neurons, {steps} steps", (W, v0, i_ext), run
+
+        compiled = {}
+
+        def network(W, v0):
+            """One network for all runs, reset in place: its compiled step stays valid
+            (a new object, or new arrays in its attributes, would compile again)."""
+            fresh = lif.LIFNetwork(W, v0)
+            net = compiled.get("net")
+            if net is None:
+                compiled["net"] = net = fresh
+                net.update = shim.jit(net.update)     # net.run calls the compiled step
+                return net
+            for name, value in vars(fresh).items():
+                current = getattr(net, name)
+                if isinstance(current, shim.JaxArray):
+                    current[...] = value
+                elif isinstance(current, list):
+                    current[:] = value
+            return net
+
+        def jit(W, v0, i_ext):
+            net = network(W, v0)
+            net.run(steps, i_ext)
+            return net.v
+
+        def loop(W, v0, i_ext):
+            net = network(W, v0)
+            shim.for_loop(net.update, steps, i_ext)
+            return net.v
+        return (f"LIF network {n} neurons, {steps} steps", (W, v0, i_ext),
+                {"eager": eager, "jit": jit, "for_loop": loop})
 
     return [game_of_life(64, 50 * scale), game_of_life(512, 10 * scale),
             gray_scott(64, 100 * scale), gray_scott(512, 20 * scale),
@@ -94,14 +153,19 @@ def main(argv=None):
     repeats = 3 if args.quick else 5
     print(f"Machine: {machine()}")
     rows = []
-    for name, initial, fn in programs(args.quick):
-        t_numpy = statistics.median(_time(fn, initial, _copy, repeats))
-        shim_times = _time(fn, initial, _to_shim, repeats + 1)
-        t_first, t_warm = shim_times[0], statistics.median(shim_times[1:])
-        rows.append([name, format_seconds(t_numpy), format_seconds(t_first),
-                     format_seconds(t_warm), f"{t_warm / t_numpy:.2f}"])
-    print(table("Example programs: NumPy vs eager shim (CPU)",
-                ["program", "NumPy", "shim first run", "shim warm", "shim/NumPy"], rows))
+    for name, initial, variants in programs(args.quick):
+        t_numpy = statistics.median(_time(variants["eager"], initial, _copy, repeats))
+        row = [name, format_seconds(t_numpy)]
+        firsts = []
+        for variant in ("eager", "jit", "for_loop"):
+            times = _time(variants[variant], initial, _to_shim, repeats + 1)
+            warm = statistics.median(times[1:])
+            row += [format_seconds(warm), f"{warm / t_numpy:.2f}"]
+            firsts.append(format_seconds(times[0]))
+        rows.append(row + [" / ".join(firsts)])
+    print(table("Example programs: NumPy vs shim eager, shim.jit(step), shim.for_loop (CPU)",
+                ["program", "NumPy", "eager", "/NumPy", "shim.jit(step)", "/NumPy",
+                 "for_loop", "/NumPy", "first runs (eager / jit / for_loop)"], rows))
 
 
 if __name__ == "__main__":
