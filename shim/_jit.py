@@ -35,6 +35,7 @@ import jax
 import numpy as np
 
 from ._array import JaxArray, _MaskedRead, to_jax, wrap
+from ._backend import get_backend_name
 from ._config import config
 from ._state import (_CONSTANTS, _HEAPTYPE, AttributeLog, NumbersAssigned, Rediscover, StateError, Tracking, WriteOnly,
                      code_names, is_user_object, own_value, same_items, shape_of,
@@ -51,7 +52,7 @@ class RecompileWarning(UserWarning):
     """A compiled function was traced again because a value it baked in changed."""
 
 
-def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False):
+def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, **numba_options):
     """Compile ``fn`` -- a function, a bound method or a callable object -- with JAX.
 
     Parameters
@@ -86,7 +87,19 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False):
     attribute the code assigns (``self.t += dt`` with a float ``t``) becomes a
     0-d JaxArray on the first call, so that it can change on every call. Other
     plain values assigned inside (strings, lists changed) are refused.
+
+    On the numpy backend (read when ``jit`` is applied) the callable is
+    compiled by Numba instead: see :func:`shim._numba.jit` and docs/numba.md;
+    ``numba_options`` (``parallel``, ``fastmath``, ``cache``, ``fallback``) are
+    for that backend and ignored here, so the same code runs on both.
     """
+    if get_backend_name() == "numpy":
+        from ._numba import jit as numba_jit
+        return numba_jit(fn, static_argnums=static_argnums, static_argnames=static_argnames,
+                         donate=donate, **numba_options)
+    if numba_options:                         # Numba's options: accepted, unused on JAX
+        from ._numba import check_options
+        check_options(numba_options)
     if fn is None:
         return functools.partial(jit, static_argnums=static_argnums,
                                  static_argnames=static_argnames, donate=donate)

@@ -4,7 +4,9 @@ The module-level functions (``seed``, ``normal``, ``randint``, ``choice``...)
 and :func:`default_rng` have NumPy's signatures on both backends. On
 ``"numpy"`` they are NumPy's own; on ``"jax"`` they draw from a JAX PRNG key
 and return JaxArrays. ``seed(s)`` makes each backend's sequence reproducible;
-the two backends' sequences differ from each other.
+the two backends' sequences differ from each other. Inside code compiled by
+``shim.jit`` on ``"numpy"``, these functions are Numba's, drawing from Numba's
+own generator, which ``seed(s)`` seeds too (see docs/numba.md).
 """
 from __future__ import annotations
 
@@ -44,6 +46,22 @@ def _follow(name: str):
 
 globals().update({name: _follow(name) for name in _LEGACY})
 __all__ += _LEGACY
+
+
+def seed(seed=None):
+    """Seed the global stream of the current backend (``numpy.random.seed``).
+
+    On ``"numpy"`` this seeds NumPy's global generator and gives the generator
+    that code compiled by ``shim.jit`` (Numba) draws from the same state, so
+    the first numbers drawn inside compiled code are those NumPy would draw.
+    The two then advance separately.
+    """
+    if _STATE.name == "numpy":
+        np.random.seed(seed)
+        from ._numba import seed_compiled_generator
+        seed_compiled_generator()
+        return None
+    return _random.DEFAULT.seed(seed)
 
 
 def default_rng(seed=None):
