@@ -38,6 +38,8 @@ class use_backend:
         ``"jax"``: functions return :class:`~shim.JaxArray`. ``"numpy"``:
         functions return plain ``numpy.ndarray`` and run NumPy.
 
+    Notes
+    -----
     The switch happens at the call; used as a context manager, the previous
     backend is restored on exit::
 
