@@ -361,18 +361,24 @@ class JaxArray:
     def __jax_array__(self) -> jax.Array:
         return self.value
 
-    def __dlpack__(self, **kwargs):
-        return self.value.__dlpack__(**kwargs)
+    def __dlpack__(self, /, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule of the data (array API); ``max_version`` below ``(1, 0)`` gets a legacy capsule."""
+        if max_version is not None and tuple(max_version) < (1, 0):
+            max_version = None
+        return self.value.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device,
+                                     copy=copy)
 
     def __dlpack_device__(self):
+        """``(device type, device id)`` of the data, as DLPack numbers them (array API)."""
         return self.value.__dlpack_device__()
 
     def __array_namespace__(self, *, api_version: str | None = None):
+        """The array API namespace, :mod:`shim.array_api` (standard semantics, see docs/array_api.md)."""
         if api_version is not None and api_version not in _API_VERSIONS:
             raise ValueError(f"JaxArray.__array_namespace__: api_version {api_version!r} is not "
                              f"supported; allowed: {', '.join(_API_VERSIONS)} or None")
-        import shim
-        return shim
+        from . import array_api
+        return array_api
 
     def __bool__(self) -> bool:
         if self.size != 1:
@@ -641,7 +647,7 @@ def _traced_conversion(what: str) -> str:
             f"not known while compiling. {advice}")
 
 
-_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12")
+_API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 
 # --- write helpers ---------------------------------------------------------------------
