@@ -17,7 +17,7 @@ from ._jit import RecompileWarning, jit
 from ._state import StateError
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
-from . import fft, linalg, random
+from . import array_api, fft, linalg, random
 
 __version__ = "0.1.0"
 

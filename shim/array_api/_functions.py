@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import builtins
 import math
+from collections import namedtuple
 import operator
 
 import jax
@@ -285,27 +286,42 @@ def isin(x1, x2, /, *, invert=False) -> JaxArray:
 # jax.numpy would compile new kernels for every result size; inside jit they cannot run.
 
 def unique_all(x, /):
-    """Unique values with first indices, inverse indices (shape of ``x``) and counts.
+    """Unique values (sorted) with first indices, inverse indices (shape of ``x``) and counts.
 
     NaNs are distinct from each other, as the standard asks; indices are ``int64``.
     """
-    r = np.unique_all(_host(value(x), "unique_all"))
-    return _host_tuple(r)
+    a = _host(value(x), "unique_all")
+    u, index, inverse, counts = _unique(a)
+    return _UniqueAll(_from_host(u), _from_host(index), _from_host(inverse.reshape(a.shape)),
+                      _from_host(counts))
 
 
 def unique_counts(x, /):
-    """Unique values and their counts (``int64``); NaNs are distinct."""
-    return _host_tuple(np.unique_counts(_host(value(x), "unique_counts")))
+    """Unique values (sorted) and their counts (``int64``); NaNs are distinct."""
+    u, _, _, counts = _unique(_host(value(x), "unique_counts"))
+    return _UniqueCounts(_from_host(u), _from_host(counts))
 
 
 def unique_inverse(x, /):
-    """Unique values and, for each element of ``x``, its index among them (``int64``)."""
-    return _host_tuple(np.unique_inverse(_host(value(x), "unique_inverse")))
+    """Unique values (sorted) and, for each element of ``x``, its index among them (``int64``)."""
+    a = _host(value(x), "unique_inverse")
+    u, _, inverse, _ = _unique(a)
+    return _UniqueInverse(_from_host(u), _from_host(inverse.reshape(a.shape)))
 
 
 def unique_values(x, /) -> JaxArray:
     """The unique values of ``x``, sorted (NaNs are each their own value)."""
-    return _from_host(np.unique_values(_host(value(x), "unique_values")))
+    return _from_host(_unique(_host(value(x), "unique_values"))[0])
+
+
+def _unique(a):
+    return np.unique(a.ravel(), return_index=True, return_inverse=True, return_counts=True,
+                     equal_nan=False)
+
+
+_UniqueAll = namedtuple("UniqueAllResult", ["values", "indices", "inverse_indices", "counts"])
+_UniqueCounts = namedtuple("UniqueCountsResult", ["values", "counts"])
+_UniqueInverse = namedtuple("UniqueInverseResult", ["values", "inverse_indices"])
 
 
 def _host(v, func="nonzero"):
@@ -321,8 +337,6 @@ def _from_host(a):
                             else a))
 
 
-def _host_tuple(r):
-    return type(r)(*(_from_host(v) for v in r))
 
 
 # --- sorting ----------------------------------------------------------------------------
