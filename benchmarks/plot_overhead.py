@@ -49,12 +49,16 @@ def relax_jax(x):
 
 
 def candidates(n: int) -> dict:
-    """name -> a zero-argument function running one step on its own state of ``n`` elements."""
+    """name -> a zero-argument function running one step on its own state of ``n`` elements.
+
+    Each returns its state, so that the timing waits for JAX's asynchronous
+    work to finish (``relax`` itself returns None).
+    """
     start = np.linspace(0.0, 1.0, n)
     found = {}
 
     a = start.copy()
-    found["NumPy"] = lambda: relax(a)
+    found["NumPy"] = lambda: relax(a) or a
 
     try:
         import numba
@@ -63,14 +67,14 @@ def candidates(n: int) -> dict:
     else:
         b = start.copy()
         relax_numba = numba.njit(relax)
-        found["Numba"] = lambda: relax_numba(b)
+        found["Numba"] = lambda: relax_numba(b) or b
 
     c = shim.asarray(start)
-    found["shim eager"] = lambda: relax(c)
+    found["shim eager"] = lambda: relax(c) or c
 
     d = shim.asarray(start)
     relax_shim = shim.jit(relax)
-    found["shim.jit"] = lambda: relax_shim(d)
+    found["shim.jit"] = lambda: relax_shim(d) or d
 
     with shim.use_backend("numpy"):
         try:
@@ -79,7 +83,7 @@ def candidates(n: int) -> dict:
             print(f"shim.jit on the numpy backend: {error}; left out", file=sys.stderr)
         else:
             e = start.copy()
-            found["shim.jit (numpy backend)"] = lambda: relax_shim_numba(e)
+            found["shim.jit (numpy backend)"] = lambda: relax_shim_numba(e) or e
 
     holder = [jnp.asarray(start)]
     relax_jit = jax.jit(relax_jax)
