@@ -10,8 +10,8 @@ time, so every printed output on the site is produced by the build. Build::
 Two things are generated here rather than written by hand: the listing of
 shim's NumPy-named functions (the ``shim-numpy-names`` directive, read from
 the namespace and the registry), and the index's table of contents, from which
-pages that do not exist yet are dropped with a note (see
-``OPTIONAL_PAGES``).
+pages that do not exist yet are dropped with a note (see ``OPTIONAL_PAGES``;
+links to them become plain text until they exist).
 """
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from pathlib import Path
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx import addnodes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -129,6 +130,26 @@ def optional_doc_role(name, rawtext, text, lineno, inliner, options=None, conten
     return [nodes.emphasis(rawtext, title)], []
 
 
+class UnlinkMissingOptionalPages(SphinxPostTransform):
+    """Markdown links to an optional page that does not exist yet become plain text.
+
+    ``[the table](compat_table.md)`` in any page renders as "the table", with
+    a note in the build log, until ``compat_table.md`` is written; then it is
+    a link again. Runs before MyST resolves links (priority 9).
+    """
+
+    default_priority = 8
+
+    def run(self, **kwargs):
+        for node in list(self.document.findall(addnodes.pending_xref)):
+            if node.get("reftype") != "myst":
+                continue
+            page = Path(str(node.get("reftarget", "")).split("#")[0]).name
+            if page.endswith(".md") and page[:-3] in OPTIONAL_PAGES and not (DOCS / page).exists():
+                _log.info(f"shim docs: link to {page} left as text in {self.env.docname}; the page does not exist yet")
+                node.replace_self(nodes.inline("", "", *node.children))
+
+
 def _reread_index(app, env, added, changed, removed):
     """Read the index on every build: which optional pages exist may have changed."""
     return ["index"]
@@ -220,4 +241,5 @@ def setup(app):
     app.connect("env-get-outdated", _reread_index)
     app.add_directive("shim-numpy-names", NumpyNames)
     app.add_role("optdoc", optional_doc_role)
+    app.add_post_transform(UnlinkMissingOptionalPages)
     return {"parallel_read_safe": True}
