@@ -18,6 +18,7 @@ from __future__ import annotations
 import inspect
 import os
 import sys
+import types
 from pathlib import Path
 
 from docutils import nodes
@@ -172,6 +173,8 @@ def _summary(name: str, obj) -> str:
 
 
 def _kind(obj) -> str:
+    if isinstance(obj, types.ModuleType):
+        return "module"
     if isinstance(obj, type):
         return "type"
     if type(obj).__name__ == "ufunc":
