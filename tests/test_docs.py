@@ -32,9 +32,12 @@ EXECUTED_OUTPUTS = [
 
 @pytest.mark.docs
 def test_docs_build_with_warnings_as_errors(tmp_path):
-    for module in ("sphinx", "myst_nb", "furo"):
+    for module in ("sphinx", "myst_nb", "furo", "ipykernel"):
         pytest.importorskip(module, reason=f"{module} is not installed: pip install -e '.[docs]'")
-    env = dict(os.environ, SHIM_DOCS_EXECUTE="force", PYTHONWARNINGS="")
+    # The kernels that run the examples keep their connection files and
+    # IPython profile in the test's directory, not in the home directory.
+    env = dict(os.environ, SHIM_DOCS_EXECUTE="force", PYTHONWARNINGS="",
+               JUPYTER_RUNTIME_DIR=str(tmp_path / "jupyter"), IPYTHONDIR=str(tmp_path / "ipython"))
     result = subprocess.run(
         [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
          "-d", str(tmp_path / "doctrees"), str(DOCS), str(tmp_path / "html")],
