@@ -32,7 +32,7 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
-from . import _overrides
+from . import _jax_additions, _overrides
 from ._ufuncs import JAX_UFUNCS
 
 __all__ = ["Entry", "ENTRIES", "BY_NAME", "MODULES", "public_names"]
@@ -132,7 +132,7 @@ def _classify(prefix: str, name: str, numpy_func, jax_module) -> Entry:
             return Entry(qualified, numpy_func, None, MISSING,
                          "needs datetime types, which JAX lacks", "ufunc")
         return Entry(qualified, numpy_func, jfunc, NATIVE, "", "ufunc")
-    override = _overrides.IMPLEMENTATIONS.get(qualified)
+    override = _overrides.IMPLEMENTATIONS.get(qualified) or _jax_additions.IMPLEMENTATIONS.get(qualified)
     if override is not None:
         impl, convention, reason = override
         return Entry(qualified, numpy_func, impl, NATIVE, reason, convention)

@@ -257,3 +257,83 @@ def test_linalg_errors_like_numpy(oracle):
     oracle(lambda a: np.linalg.cholesky(a), -np.eye(2))
     oracle(lambda a: np.linalg.inv(a), np.ones((2, 3)))
     oracle(lambda a: np.linalg.inv(a), np.array([[np.nan, 0.0], [0.0, 1.0]]))
+
+
+# --- functions jax.numpy lacks (shim/_jax_additions.py) ------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.extra import numpy as hnp  # noqa: E402
+
+_FLOAT_KINDS = st.sampled_from([np.float16, np.float32, np.float64, np.complex64, np.complex128,
+                                np.int8, np.int64, np.bool_])
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@given(real=hnp.arrays(np.float64, st.integers(0, 5), elements=st.floats(-10, 10)),
+       imag=st.sampled_from([0.0, 1e-18, 1e-15, 1e-3]), tol=st.sampled_from([100, 1000, 1e-10]))
+def test_real_if_close_matches_numpy(oracle, real, imag, tol):
+    oracle(lambda a: np.real_if_close(a, tol=tol), real + 1j * imag * np.ones_like(real))
+    oracle(lambda a: np.real_if_close(a), real)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@given(kinds=st.lists(_FLOAT_KINDS, min_size=1, max_size=3))
+def test_common_type_matches_numpy(oracle, kinds):
+    arrays = [np.ones(2, dtype=kind) for kind in kinds]
+    oracle(lambda *a: np.common_type(*a), *arrays)
+
+
+@pytest.mark.parametrize("data", [A, I, C, np.array([1.0, np.inf]), np.array([np.nan]), [1.0, 2.0]],
+                         ids=["float", "int", "complex", "inf", "nan", "list"])
+def test_asarray_chkfinite_matches_numpy(backend, data):
+    from oracle import assert_same, exception_kind
+    with shim.use_backend("numpy"):
+        try:
+            expected = shim.asarray_chkfinite(data)
+        except ValueError as error:
+            with pytest.raises(exception_kind(error), match="infs or NaNs"):
+                shim.asarray_chkfinite(data if backend == "numpy" else _to(data, backend))
+            return
+    assert_same(expected, shim.asarray_chkfinite(_to(data, backend)), backend)
+    assert_same(expected.astype(np.complex64),
+                shim.asarray_chkfinite(_to(data, backend), dtype=np.complex64), backend)
+
+
+def _to(data, backend):
+    return shim.asarray(data) if backend == "jax" and isinstance(data, np.ndarray) else data
+
+
+@pytest.mark.parametrize("requirements", [None, "C", ["F", "W"], ["A", "O"], ["ENSUREARRAY"]])
+def test_require_matches_numpy(backend, requirements):
+    from oracle import assert_same
+    with shim.use_backend("numpy"):
+        expected = shim.require(A, dtype=np.float32, requirements=requirements)
+    data = _to(A, backend)
+    assert_same(expected, shim.require(data, dtype=np.float32, requirements=requirements), backend)
+    if backend == "jax":      # a JaxArray root meets every requirement: no copy, as NumPy
+        assert shim.require(data, requirements=requirements) is data
+
+
+def test_require_errors_like_numpy(backend):
+    for requirements, kind in ((["C", "F"], ValueError), (["X"], KeyError), ("ENSUREARRAY", KeyError)):
+        with shim.use_backend("numpy"), pytest.raises(kind):
+            shim.require(A, requirements=requirements)
+        with pytest.raises(kind):
+            shim.require(_to(A, backend), requirements=requirements)
+
+
+def test_require_owndata_copies_a_view():
+    x = shim.asarray(A)
+    view = x[1:]
+    own = shim.require(view, requirements="O")
+    own[0, 0] = -1.0
+    assert np.asarray(x)[1, 0] == A[1, 0] and own is not view
+    assert shim.require(x, requirements="O") is x
+
+
+def test_additions_inside_jit():
+    x = shim.asarray(np.array([1.0 + 0j, 2.0]))
+    assert shim.jit(lambda a: np.common_type(a) is np.complex128 and a)(x) is not None
+    with pytest.raises(TypeError, match="depends on array values"):
+        shim.jit(lambda a: np.real_if_close(a))(x)
