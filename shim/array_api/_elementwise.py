@@ -102,7 +102,8 @@ def _fix_log(z, re, im, r):
 def _fix_sqrt(z, re, im, r):
     r = jnp.where((re == _INF) & jnp.isnan(im), _c(re, im), r)
     r = jnp.where((re == -_INF) & jnp.isnan(im), _c(im, -re), r)
-    return jnp.where(jnp.isinf(im), _c(_INF + jnp.zeros_like(re), im), r)
+    r = jnp.where(jnp.isinf(im), _c(_INF + jnp.zeros_like(re), im), r)
+    return _c(r.real, jnp.copysign(r.imag, im))      # the branch cut's signed zeros
 
 
 def _fix_cosh(z, re, im, r):
