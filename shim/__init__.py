@@ -23,4 +23,4 @@ __version__ = "0.1.0"
 
 __all__ = ["JaxArray", "FallbackWarning", "RecompileWarning", "StateError", "config",
            "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad", "value_and_grad",
-           "fft", "linalg", "random", *_numpy_all]
+           "array_api", "fft", "linalg", "random", *_numpy_all]

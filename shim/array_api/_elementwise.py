@@ -141,10 +141,6 @@ def _fix_atanh(z, re, im, r):
     return jnp.where(jnp.isinf(re) & nan_im, _c(jnp.copysign(jnp.zeros_like(re), re), im), r)
 
 
-def _fix_sign(z, re, im, r):
-    return jnp.where(z == 0, jnp.zeros_like(r), r)
-
-
 @jax.jit
 def _floor_divide(a, b):
     r = jnp.floor_divide(a, b)
@@ -169,7 +165,7 @@ _STANDARD_VALUES = {
     "sinh": _complex_fixed("sinh", _fix_sinh), "tanh": _complex_fixed("tanh", _fix_tanh),
     "acos": _complex_fixed("acos", _fix_acos), "acosh": _complex_fixed("acosh", _fix_acosh),
     "asinh": _complex_fixed("asinh", _fix_asinh), "atanh": _complex_fixed("atanh", _fix_atanh),
-    "sign": _complex_fixed("sign", _fix_sign), "floor_divide": _floor_divide, "remainder": _remainder,
+    "sign": jax.jit(lambda x: jnp.where(x == 0, jnp.zeros_like(x), jnp.sign(x))), "floor_divide": _floor_divide, "remainder": _remainder,
 }
 
 _generate(UNARY, "x", "_unary(x, ")
