@@ -1,6 +1,6 @@
 """Per-call time against array size: NumPy, Numba, shim eager, shim.jit, raw jax.jit.
 
-Run: ``python benchmarks/plot_overhead.py`` (about two minutes; ``--quick`` for
+Run: ``python benchmarks/plot_overhead.py`` (about three minutes; ``--quick`` for
 fewer rounds and sizes). Needs matplotlib (``pip install -e ".[docs]"``).
 
 The workload is one relaxation step written as NumPy code that changes its
@@ -149,7 +149,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer sizes and rounds")
     args = parser.parse_args(argv)
-    sizes, rounds = (QUICK_SIZES, 3) if args.quick else (SIZES, 7)
+    sizes, rounds = (QUICK_SIZES, 3) if args.quick else (SIZES, 9)
     print(machine())
     times, ratios = measure(sizes, rounds)
     STATIC.mkdir(parents=True, exist_ok=True)
