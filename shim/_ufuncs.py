@@ -69,6 +69,27 @@ _INTEGER_LOOPS = {np.floor_divide: _int_floor_divide, np.divmod: _int_divmod,
                   np.reciprocal: _int_reciprocal, np.power: _int_power}
 
 
+def _float_floor_divide(a, b):
+    # A zero quotient has the sign of a / b in NumPy (-0.0 // 1.0 is -0.0); jax.numpy's is +0.
+    q = jnp.floor_divide(a, b)
+    return jnp.where(q == 0, jnp.copysign(jnp.zeros_like(q), a / b), q)
+
+
+def _float_remainder(a, b):
+    # A zero remainder has the divisor's sign in NumPy (-0.0 % 1.0 is 0.0).
+    r = jnp.remainder(a, b)
+    return jnp.where(r == 0, jnp.copysign(jnp.zeros_like(r), b), r)
+
+
+def _float_divmod(a, b):
+    return _float_floor_divide(a, b), _float_remainder(a, b)
+
+
+#: Real floating-point loops where jax.numpy's signed zeros differ from NumPy's.
+_FLOAT_LOOPS = {np.floor_divide: _float_floor_divide, np.remainder: _float_remainder,
+                np.divmod: _float_divmod}
+
+
 def _no_negative_exponent(inputs):
     """NumPy's error for integer powers with a negative exponent (waits for device arrays)."""
     b = inputs[1]
@@ -115,6 +136,8 @@ class Loop:
         integer = all(d.kind in "iu" for d in self.in_dtypes)
         if integer and ufunc in _INTEGER_LOOPS:
             jfunc = _INTEGER_LOOPS[ufunc]
+        elif ufunc in _FLOAT_LOOPS and all(d.kind == "f" for d in self.in_dtypes):
+            jfunc = _FLOAT_LOOPS[ufunc]
         self.check = _INTEGER_CHECKS.get(ufunc) if integer and any(
             d.kind == "i" for d in self.in_dtypes[1:]) else None
         self._jfunc = jfunc

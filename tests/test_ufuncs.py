@@ -127,6 +127,23 @@ def test_special_float_values():
         check(np.copysign, np.ones(7), x)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_division_signed_zeros_and_infinities(dtype):
+    # NumPy: a zero quotient has the sign of a / b, a zero remainder the divisor's sign.
+    a = np.array([-0.0, 0.0, -0.0, 0.0, 5, -5, np.inf, 3, -3, 2, 7.5, -7.5, -1], dtype)
+    b = np.array([1, -1, -1, 1, np.inf, np.inf, 2, -np.inf, -np.inf, 0, 2, 2, 3], dtype)
+    sa, sb = shim.asarray(a), shim.asarray(b)
+    with np.errstate(all="ignore"):
+        cases = [(np.floor_divide(a, b), np.floor_divide(sa, sb)), (a // b, sa // sb),
+                 (np.remainder(a, b), np.remainder(sa, sb)), (a % b, sa % sb),
+                 *zip(np.divmod(a, b), np.divmod(sa, sb))]
+    for expected, actual in cases:
+        actual = np.asarray(actual)
+        assert actual.dtype == expected.dtype
+        np.testing.assert_array_equal(actual, expected)
+        np.testing.assert_array_equal(np.signbit(actual), np.signbit(expected))
+
+
 # --- keyword arguments ------------------------------------------------------------------
 
 def test_out_root_and_view(oracle):
