@@ -44,9 +44,6 @@ def generate(processes: int | None = None, names: list[str] | None = None) -> di
     from . import _callables, _render, _smoke
     names = _callables.enumerate_callables() if names is None else list(names)
     processes = processes or min(os.cpu_count() or 1, 4)
-    # Numba's optimisation level does not change what compiles or the values; level 0
-    # halves compile time.
-    os.environ.setdefault("NUMBA_OPT", "0")
     if processes == 1:
         rows = [_smoke.run_row(n) for n in names]
     else:

@@ -168,7 +168,8 @@ def _rst_text(text: str) -> str:
 
 
 def _rst_title(text, underline):
-    return [text, underline * len(text), ""]
+    """A heading as a rubric: the file is included into a page, where sections cannot nest."""
+    return [f".. rubric:: {text}", ""]
 
 
 def _rst_table(header, body):

@@ -2,7 +2,7 @@
 
 :func:`run_row` finds the row's sample (the first candidate on which NumPy
 itself runs cleanly), writes one small function that makes the call --
-``def smoke(a0, a1): return f(a0, a1, axis=0)``, array arguments as
+``def smoke(a0, a1): return np.concatenate((a0, a1), axis=0)``, array arguments as
 parameters and everything else baked in -- and runs that same source in each
 column:
 
@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import io
+import linecache
+import os
 import re
 import warnings
 
@@ -43,7 +45,11 @@ def compile_numba(function):
 
     Called under ``shim.use_backend("numpy")``. Once ``shim.jit`` compiles with
     Numba on that backend, this becomes ``return shim.jit(function)``.
+    Numba's optimisation level changes neither what compiles nor the values,
+    and level 0 compiles about a third faster, so the table's processes use it
+    (set before Numba's first import in the process).
     """
+    os.environ.setdefault("NUMBA_OPT", "0")
     import numba
     return numba.njit(function)
 
@@ -88,7 +94,7 @@ def _reference(name, kind, numpy_obj, ufunc):
             last = f"no sample: {reason}"
             continue
         source, leaves, constants = _render(name, kind, args, kwargs)
-        smoke = _define(source, ufunc if ufunc is not None else numpy_obj, constants)
+        smoke = _define(source, np, constants)
         if kind == "generator":
             leaves = [np.random.default_rng(0), *leaves]
         with warnings.catch_warnings(record=True) as seen, _quiet():
@@ -119,10 +125,7 @@ def _run_column(column, name, kind, factory, source, expected):
     _, leaves, constants = _render(name, kind, args, kwargs)
     backend = "numpy" if column in ("numpy", "numba") else "jax"
     with shim.use_backend(backend):
-        try:
-            target = _column_target(column, name, kind, bool(leaves))
-        except AttributeError as exc:
-            return f"error: {exc}", None
+        namespace = _column_namespace(column, name, kind, bool(leaves))
         if backend == "jax":
             try:
                 leaves = [shim.asarray(leaf) for leaf in leaves]
@@ -131,7 +134,7 @@ def _run_column(column, name, kind, factory, source, expected):
         if kind == "generator":
             leaves = [(np.random.default_rng(0) if column == "numba" else shim.random.default_rng(0)),
                       *leaves]
-        smoke = _define(source, target, constants)
+        smoke = _define(source, namespace, constants)
         _functions._ANNOUNCED.clear()
         with warnings.catch_warnings(record=True) as seen, _quiet(), \
                 shim.config.override(fallback="warn"):
@@ -159,32 +162,24 @@ def _run_column(column, name, kind, factory, source, expected):
     return "native", None
 
 
-def _column_target(column, name, kind, has_arrays):
-    """The object the smoke source calls as ``f`` in ``column``.
+def _column_namespace(column, name, kind, has_arrays):
+    """The module the smoke source calls as ``np`` in ``column``: ``numpy`` or ``shim``.
 
     The JAX columns call NumPy's own callable when NumPy dispatches it to
-    JaxArrays (a ufunc, or a function with ``__array_function__`` dispatch,
-    given at least one array); creation functions and the rest have nothing to
-    dispatch on, so they call the ``shim`` namespace's callable.
+    JaxArrays (a ufunc or method, or a function with ``__array_function__``
+    dispatch given at least one array); creation functions, functions without
+    the hook and ``numpy.random`` have nothing to dispatch on, so they call the
+    ``shim`` namespace's callable, as code written for shim does.
     """
     import shim
+    if column == "numba":
+        return np
+    if column == "numpy" or kind in _RANDOM_KINDS:
+        return shim
     _, numpy_obj, ufunc = _callables.resolve(name)
-    if column == "numba" and kind not in _RANDOM_KINDS:
-        return ufunc if ufunc is not None else numpy_obj
-    if column != "numpy" and kind not in _RANDOM_KINDS and (
-            ufunc is not None or kind == "method" or (has_arrays and _callables.dispatches(numpy_obj))):
-        return ufunc if ufunc is not None else numpy_obj
-    if kind == "random" and column == "numba":
-        return numpy_obj
-    if kind in ("generator", "method"):
-        return None
-    owner = ufunc.__name__ if kind == "ufunc-method" else name.rsplit(".", 1)[1]
-    module_name = _callables.group_of(name if kind != "ufunc-method" else f"numpy.{owner}")
-    module = {"numpy": shim, "numpy.linalg": shim.linalg, "numpy.fft": shim.fft,
-              "numpy.random": shim.random}[module_name]
-    if not hasattr(module, owner):
-        raise AttributeError(f"{module.__name__} has no {owner}")
-    return getattr(module, owner)
+    if ufunc is not None or kind == "method" or (has_arrays and _callables.dispatches(numpy_obj)):
+        return np
+    return shim
 
 
 # --- the smoke source ---------------------------------------------------------------------------
@@ -214,18 +209,19 @@ def _render(name, kind, args, kwargs):
         call = f"{parts[0]}.{method}({', '.join(parts[1:])})"
     elif kind == "generator":
         call = f"g.{method}({', '.join(parts)})"
-    elif kind == "ufunc-method":
-        call = f"f.{method}({', '.join(parts)})"
     else:
-        call = f"f({', '.join(parts)})"
+        call = f"np.{name.removeprefix('numpy.')}({', '.join(parts)})"
     params = (["g"] if kind == "generator" else []) + [f"a{i}" for i in range(len(leaves))]
     source = f"def smoke({', '.join(params)}):\n    return {call}\n"
     return source, leaves, constants
 
 
-def _define(source, target, constants):
-    namespace = {"f": target, **{f"c{i}": c for i, c in enumerate(constants)}}
-    exec(compile(source, "<smoke>", "exec"), namespace)  # noqa: S102 - source built by _render
+def _define(source, module, constants):
+    """``smoke`` from ``source`` with ``np`` bound to ``module``; ``inspect`` can read its source."""
+    namespace = {"np": module, **{f"c{i}": c for i, c in enumerate(constants)}}
+    filename = f"<smoke {abs(hash(source))}>"
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+    exec(compile(source, filename, "exec"), namespace)  # noqa: S102 - source built by _render
     return namespace["smoke"]
 
 
@@ -330,7 +326,8 @@ def _short(exc: BaseException, limit: int = 90) -> str:
 def _error_reason(column, exc):
     message = str(exc)
     module = type(exc).__module__ or ""
-    if column == "numba" and "Untyped global name 'f'" in message:
+    if column == "numba" and re.search(r"Use of unsupported NumPy function|Unknown attribute "
+                                       r"'[^']+' of type Module\(", message):
         return "Numba has no implementation of this function"
     if column == "numba" and module.startswith("numba"):
         return "Numba unsupported: " + _short(exc, 70).split(": ", 1)[-1]
