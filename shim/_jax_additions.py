@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import jax.numpy as jnp
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
 
 from ._array import JaxArray
 from ._overrides import asarray
@@ -78,9 +79,46 @@ def require(a, dtype=None, requirements=None, *, like=None):
     return result
 
 
+def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=False):
+    """``numpy.lib.stride_tricks.sliding_window_view`` as gathers on a ``jax.Array``.
+
+    NumPy returns a read-only strided view; on JAX the windows are a new
+    array (``writeable=True`` is refused: there is no memory to share).
+    """
+    if writeable:
+        raise ValueError("sliding_window_view: writeable=True needs a strided view of memory, "
+                         "which JAX arrays do not have; copy the result instead")
+    x = jnp.asarray(x)
+    window_shape = tuple(window_shape) if np.iterable(window_shape) else (window_shape,)
+    if any(w < 0 for w in window_shape):
+        raise ValueError("`window_shape` cannot contain negative values")
+    if axis is None:
+        if len(window_shape) != x.ndim:
+            raise ValueError(f"Since axis is `None`, must provide window_shape for all "
+                             f"dimensions of `x`; got {len(window_shape)} window_shape elements "
+                             f"and `x.ndim` is {x.ndim}.")
+        axis = tuple(range(x.ndim))
+    else:
+        axis = normalize_axis_tuple(axis, x.ndim, allow_duplicate=True)
+        if len(window_shape) != len(axis):
+            raise ValueError(f"Must provide matching length window_shape and axis; got "
+                             f"{len(window_shape)} window_shape elements and {len(axis)} axes "
+                             "elements.")
+    result = x
+    for ax, w in zip(axis, window_shape):
+        if result.shape[ax] < w:
+            raise ValueError("window shape cannot be larger than input array shape")
+        starts = jnp.arange(result.shape[ax] - w + 1)
+        index = starts[:, None] + jnp.arange(w)[None, :]
+        result = jnp.moveaxis(jnp.take(result, index, axis=ax), ax + 1, -1)
+    return result
+
+
 IMPLEMENTATIONS = {
     "numpy.real_if_close": (real_if_close, "jax", "real part chosen from the values; eager only"),
     "numpy.common_type": (common_type, "array", "from the dtypes; returns a type"),
     "numpy.asarray_chkfinite": (asarray_chkfinite, "array", "checks the values; eager only"),
     "numpy.require": (require, "array", "a JaxArray meets every layout requirement"),
+    "numpy.lib.stride_tricks.sliding_window_view": (sliding_window_view, "jax",
+                                                    "windows gathered into a new array"),
 }

@@ -40,7 +40,8 @@ __all__ = ["Entry", "ENTRIES", "BY_NAME", "MODULES", "public_names"]
 NATIVE, FALLBACK, MISSING = "native", "fallback", "missing"
 
 #: (NumPy module, jax.numpy module, qualified prefix) covered by the registry.
-MODULES = ((np, jnp, "numpy"), (np.linalg, jnp.linalg, "numpy.linalg"), (np.fft, jnp.fft, "numpy.fft"))
+MODULES = ((np, jnp, "numpy"), (np.linalg, jnp.linalg, "numpy.linalg"), (np.fft, jnp.fft, "numpy.fft"),
+           (np.lib.stride_tricks, None, "numpy.lib.stride_tricks"))
 
 #: NumPy callables that take no arrays: re-exported as they are.
 _NUMPY_UTILITIES = frozenset("""

@@ -337,3 +337,28 @@ def test_additions_inside_jit():
     assert shim.jit(lambda a: np.common_type(a) is np.complex128 and a)(x) is not None
     with pytest.raises(TypeError, match="depends on array values"):
         shim.jit(lambda a: np.real_if_close(a))(x)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=40)
+@given(shape=hnp.array_shapes(min_dims=1, max_dims=3, min_side=1, max_side=4), data=st.data())
+def test_sliding_window_view_matches_numpy(oracle, shape, data):
+    from numpy.lib.stride_tricks import sliding_window_view
+    a = np.arange(np.prod(shape), dtype=np.float64).reshape(shape)
+    axes = data.draw(st.lists(st.integers(-len(shape), len(shape) - 1), min_size=1, max_size=3))
+    windows = data.draw(st.lists(st.integers(0, 5), min_size=len(axes), max_size=len(axes)))
+    oracle(lambda x: sliding_window_view(x, windows, axis=axes), a)
+    oracle(lambda x: sliding_window_view(x, windows[0], axis=axes[0]), a)
+    oracle(lambda x: sliding_window_view(x, windows[:1] * len(shape)), a)
+
+
+def test_sliding_window_view_errors_like_numpy(oracle, backend):
+    from numpy.lib.stride_tricks import sliding_window_view
+    a = np.arange(6.0).reshape(2, 3)
+    oracle(lambda x: sliding_window_view(x, (2,)), a)                 # axis=None needs x.ndim windows
+    oracle(lambda x: sliding_window_view(x, (-1, 1)), a)
+    oracle(lambda x: sliding_window_view(x, 3, axis=0), a)
+    oracle(lambda x: sliding_window_view(x, (1, 1), axis=0), a)
+    oracle(lambda x: sliding_window_view(x, 2, axis=2), a)
+    if backend == "jax":      # NumPy's writeable view shares memory; a JaxArray cannot
+        with pytest.raises(ValueError, match="writeable"):
+            sliding_window_view(shim.asarray(a), 2, axis=1, writeable=True)
