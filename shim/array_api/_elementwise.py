@@ -119,7 +119,10 @@ def _fix_sinh(z, re, im, r):
 
 
 def _fix_tanh(z, re, im, r):
-    return jnp.where((re == 0) & _is_inf_or_nan(im), _c(re, _NAN + jnp.zeros_like(re)), r)
+    r = jnp.where((re == 0) & _is_inf_or_nan(im), _c(re, _NAN + jnp.zeros_like(re)), r)
+    # tanh(±inf + yj) is ±1 + 0j with the sign of y (XLA's zero follows sin(2y))
+    far = jnp.isinf(re) & jnp.isfinite(im) & (im != 0)
+    return jnp.where(far, _c(jnp.sign(re), jnp.copysign(jnp.zeros_like(im), im)), r)
 
 
 def _fix_acos(z, re, im, r):
