@@ -123,7 +123,7 @@ def _supported(entry, kwargs):
 _CONVENTIONS = {"jax": _call_jax, "array": _call_array, "host": _call_host, "numpy": _call_numpy,
                 "ufunc": _call_ufunc}
 
-for _entry in _registry.BY_NAME.values():
+for _entry in _registry.ENTRIES.values():     # every entry; BY_NAME holds the named ones
     _entry.call = _CONVENTIONS[_entry.convention]
 
 _ANNOUNCED: set = set()

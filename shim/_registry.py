@@ -40,8 +40,11 @@ __all__ = ["Entry", "ENTRIES", "BY_NAME", "MODULES", "public_names"]
 NATIVE, FALLBACK, MISSING = "native", "fallback", "missing"
 
 #: (NumPy module, jax.numpy module, qualified prefix) covered by the registry.
-MODULES = ((np, jnp, "numpy"), (np.linalg, jnp.linalg, "numpy.linalg"), (np.fft, jnp.fft, "numpy.fft"),
-           (np.lib.stride_tricks, None, "numpy.lib.stride_tricks"))
+MODULES = ((np, jnp, "numpy"), (np.linalg, jnp.linalg, "numpy.linalg"), (np.fft, jnp.fft, "numpy.fft"))
+
+#: NumPy callables outside MODULES that JaxArrays still dispatch (in ENTRIES, not in BY_NAME:
+#: the shim namespace has no module for them).
+_DISPATCH_ONLY = ("numpy.lib.stride_tricks.sliding_window_view",)
 
 #: NumPy callables that take no arrays: re-exported as they are.
 _NUMPY_UTILITIES = frozenset("""
@@ -173,6 +176,13 @@ def _build():
         entry = entries[obj] = _classify(prefix, name, obj, jax_module)
         for prefix, alias, _ in names:
             by_name[f"{prefix}.{alias}"] = entry
+    for qualified in _DISPATCH_ONLY:
+        prefix, name = qualified.rsplit(".", 1)
+        module = np
+        for part in prefix.split(".")[1:]:
+            module = getattr(module, part)
+        obj = getattr(module, name)
+        entries[obj] = _classify(prefix, name, obj, None)
     return entries, by_name
 
 
