@@ -52,6 +52,11 @@ def asarray_chkfinite(a, dtype=None, order=None):
     return result
 
 
+def fix(x, out=None):
+    """``numpy.fix``: round towards zero; NumPy's dtypes, as ``numpy.trunc`` has them."""
+    return np.trunc(x, out=out)
+
+
 #: NumPy's requirement flags (``numpy.require``) and their canonical letters.
 _REQUIREMENTS = {"C": "C", "C_CONTIGUOUS": "C", "CONTIGUOUS": "C", "F": "F", "F_CONTIGUOUS": "F",
                  "FORTRAN": "F", "A": "A", "ALIGNED": "A", "W": "W", "WRITEABLE": "W", "O": "O",
@@ -115,6 +120,7 @@ def sliding_window_view(x, window_shape, axis=None, *, subok=False, writeable=Fa
 
 
 IMPLEMENTATIONS = {
+    "numpy.fix": (fix, "array", "numpy.trunc's ufunc loop"),
     "numpy.real_if_close": (real_if_close, "jax", "real part chosen from the values; eager only"),
     "numpy.common_type": (common_type, "array", "from the dtypes; returns a type"),
     "numpy.asarray_chkfinite": (asarray_chkfinite, "array", "checks the values; eager only"),

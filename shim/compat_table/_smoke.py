@@ -25,6 +25,9 @@ import warnings
 
 import numpy as np
 
+import shim
+from shim._numba import NumbaCompileError
+
 from . import _callables, _samples
 
 __all__ = ["COLUMNS", "NOT_RUN", "run_row", "compile_numba"]
@@ -41,17 +44,15 @@ _NO_VALUES = frozenset({"numpy.empty", "numpy.empty_like"})
 
 
 def compile_numba(function):
-    """The numba column's compiler: ``numba.njit`` of ``function``.
+    """The numba column's compiler: ``shim.jit`` of ``function`` on the numpy backend.
 
-    Called under ``shim.use_backend("numpy")``. Once ``shim.jit`` compiles with
-    Numba on that backend, this becomes ``return shim.jit(function)``.
-    Numba's optimisation level changes neither what compiles nor the values,
-    and level 0 compiles about a third faster, so the table's processes use it
-    (set before Numba's first import in the process).
+    Called under ``shim.use_backend("numpy")``, where ``shim.jit`` compiles
+    with Numba. Numba's optimisation level changes neither what compiles nor
+    the values, and level 0 compiles about a third faster, so the table's
+    processes use it (set before Numba's first import in the process).
     """
     os.environ.setdefault("NUMBA_OPT", "0")
-    import numba
-    return numba.njit(function)
+    return shim.jit(function)
 
 
 def run_row(name: str) -> dict:
@@ -331,6 +332,9 @@ def _error_reason(column, exc):
         return "Numba has no implementation of this function"
     if column == "numba" and module.startswith("numba"):
         return "Numba unsupported: " + _short(exc, 70).split(": ", 1)[-1]
+    if column == "numba" and isinstance(exc, NumbaCompileError):
+        return _short(NumbaCompileError(exc.reason), 70).replace(
+            "NumbaCompileError: ", "Numba unsupported: ")
     if column == "jax-jit" and "needs a concrete value, but inside jit" in message:
         return f"{message.split(' needs a concrete value', 1)[0]} of a traced array inside jit"
     if column == "jax-jit" and "depends on array values" in message:
