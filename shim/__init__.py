@@ -14,6 +14,7 @@ from ._backend import get_backend_name, use_backend
 from ._autodiff import grad, value_and_grad
 from ._control import cond, for_loop, while_loop
 from ._jit import RecompileWarning, jit
+from ._numba import NumbaCompileError
 from ._state import StateError
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
@@ -21,6 +22,6 @@ from . import array_api, fft, linalg, random
 
 __version__ = "0.1.0"
 
-__all__ = ["JaxArray", "FallbackWarning", "RecompileWarning", "StateError", "config",
+__all__ = ["JaxArray", "FallbackWarning", "RecompileWarning", "StateError", "NumbaCompileError", "config",
            "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad", "value_and_grad",
            "array_api", "fft", "linalg", "random", *_numpy_all]

@@ -62,8 +62,13 @@ class NumbaCompileError(TypeError):
     """Numba cannot compile the code given to ``shim.jit`` on the numpy backend.
 
     The message names the construct, the function and the line, and points to
-    the comparison table of what each backend compiles.
+    the comparison table of what each backend compiles; ``reason`` is the
+    construct alone (Numba's own first line, for Numba's errors).
     """
+
+    def __init__(self, message: str, reason: str = ""):
+        super().__init__(message)
+        self.reason = reason or message
 
 
 def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, fallback=False,
@@ -816,17 +821,19 @@ def _error(construct, func, line, advice) -> NumbaCompileError:
     return NumbaCompileError(f"shim.jit (numpy backend) cannot compile {construct} in "
                              f"{func.__qualname__} ({where}): {advice}. See {COMPAT_TABLE} for "
                              "what each backend compiles; shim.jit(..., fallback=True) runs such "
-                             "code as Python.")
+                             "code as Python.", f"shim refuses {construct}")
 
 
 _LOCATION = re.compile(r'File "([^"]+)", line (\d+)')
 
 
 def _first_line(error) -> str:
+    """The line of a Numba error that says what failed (no colours, no addresses)."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    text = re.sub(r"Function\(<(?:function|ufunc) '?([\w.]+)'?(?: at 0x[0-9a-f]+)?>\)", r"\1", text)
     for line in text.splitlines():
-        line = line.strip()
-        if line and not line.startswith(("- Resolution", "No implementation")):
+        line = line.strip().rstrip(":")
+        if line and not line.startswith(("Failed in ", "- Resolution", "During:")):
             return line
     return text.strip()
 
@@ -848,10 +855,11 @@ def _explain(error, fn) -> NumbaCompileError:
     inner = match.group(1).split("__shim_")[0] if match else None
     if inner and inner != func.__name__:
         qualname = f"{qualname} (in {inner})"
-    return NumbaCompileError(f"shim.jit (numpy backend): Numba cannot compile "
-                             f"{_first_line(error)} in {qualname} ({where}). See {COMPAT_TABLE} "
-                             "for what each backend compiles; shim.jit(..., fallback=True) runs "
-                             "such code as Python.")
+    reason = _first_line(error)
+    return NumbaCompileError(f"shim.jit (numpy backend): Numba cannot compile {qualname} "
+                             f"({where}): {reason} See {COMPAT_TABLE} for what each backend "
+                             "compiles; shim.jit(..., fallback=True) runs such code as Python.",
+                             reason)
 
 
 # --- the random stream ----------------------------------------------------------------------
