@@ -220,6 +220,11 @@ class _Stream:
 
     def _host(self, name, *args, size=None, **kwargs):
         """A distribution JAX lacks: NumPy's generator on the host, seeded from this stream."""
+        if isinstance(self._key.value, jax.core.Tracer):
+            raise TypeError(f"shim.random.{name} cannot be used inside jit: JAX has no sampler "
+                            "for it, so it would run NumPy's generator on the host, which a "
+                            "compiled function cannot do. Draw the numbers outside the "
+                            "compiled function and pass them in.")
         if config.fallback == "error":
             raise TypeError(f"shim.random.{name} has no JAX implementation; "
                             "shim.config.fallback is 'error'")

@@ -22,7 +22,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 #: (page, text that only appears once the page's code has run).
 EXECUTED_OUTPUTS = [
     ("quickstart.html", "JaxArray float64"),
-    ("dispatch.html", "FallbackWarning : numpy.fix has no JAX implementation"),
+    ("dispatch.html", "FallbackWarning : shim.random.vonmises has no JAX implementation"),
     ("writes_and_views.html", "IndexError: index 10 is out of bounds for axis 0 with size 6"),
     ("random_dtypes_devices.html", "NumPy: float16  shim: float16"),
     ("gallery/game_of_life.html", "JaxArray int64 True"),
