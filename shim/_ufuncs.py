@@ -19,6 +19,7 @@ from jax import lax
 
 from . import _indexing, _kernels
 from ._array import JaxArray, wrap
+from ._branch_cuts import BRANCH_CUT_SAFE
 
 __all__ = ["array_ufunc", "call", "install_operators", "JAX_UFUNCS", "jax_ufunc"]
 
@@ -89,6 +90,9 @@ def _float_divmod(a, b):
 _FLOAT_LOOPS = {np.floor_divide: _float_floor_divide, np.remainder: _float_remainder,
                 np.divmod: _float_divmod}
 
+#: Complex loops where jax.numpy ignores the sign of zeros on branch cuts, and its NaN cases.
+_COMPLEX_LOOPS = {getattr(np, name): f for name, f in BRANCH_CUT_SAFE.items()}
+
 
 def _no_negative_exponent(inputs):
     """NumPy's error for integer powers with a negative exponent (waits for device arrays)."""
@@ -138,6 +142,8 @@ class Loop:
             jfunc = _INTEGER_LOOPS[ufunc]
         elif ufunc in _FLOAT_LOOPS and all(d.kind == "f" for d in self.in_dtypes):
             jfunc = _FLOAT_LOOPS[ufunc]
+        elif ufunc in _COMPLEX_LOOPS and all(d.kind == "c" for d in self.in_dtypes):
+            jfunc = _COMPLEX_LOOPS[ufunc]
         self.check = _INTEGER_CHECKS.get(ufunc) if integer and any(
             d.kind == "i" for d in self.in_dtypes[1:]) else None
         self._jfunc = jfunc

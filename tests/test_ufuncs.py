@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import shim
-from oracle import check
+from oracle import check, default_rtol
 
 ALL_UFUNCS = sorted({u for u in vars(np).values() if isinstance(u, np.ufunc)},
                     key=lambda u: u.__name__)
@@ -142,6 +142,29 @@ def test_division_signed_zeros_and_infinities(dtype):
         assert actual.dtype == expected.dtype
         np.testing.assert_array_equal(actual, expected)
         np.testing.assert_array_equal(np.signbit(actual), np.signbit(expected))
+
+
+_PARTS = [-np.inf, -3.0, -1.0, -0.5, -0.0, 0.0, 0.5, 1.0, 3.0, np.inf, np.nan]
+_CUT_POINTS = np.array([complex(a, b) for a in _PARTS for b in _PARTS])
+
+
+@pytest.mark.parametrize("dtype", [np.complex64, np.complex128])
+@pytest.mark.parametrize("ufunc", [np.arccos, np.arcsin, np.arctan, np.arccosh, np.arcsinh,
+                                   np.arctanh], ids=lambda u: u.__name__)
+def test_complex_inverse_functions_branch_cuts_and_special_values(ufunc, dtype):
+    # The sign of a zero part picks the side of a branch cut (arccos(2 - 0j) is +1.317j).
+    z = _CUT_POINTS.astype(dtype)
+    with np.errstate(all="ignore"):
+        expected = ufunc(z)
+        actual = np.asarray(ufunc(shim.asarray(z)))
+    assert actual.dtype == expected.dtype
+    for part in ("real", "imag"):
+        e, a = getattr(expected, part), getattr(actual, part)
+        np.testing.assert_allclose(a, e, rtol=default_rtol(e.dtype), equal_nan=True,
+                                   err_msg=f"{part} part")
+        zero = e == 0
+        np.testing.assert_array_equal(np.signbit(a[zero]), np.signbit(e[zero]),
+                                      err_msg=f"signs of zero {part} parts at {z[zero]}")
 
 
 # --- keyword arguments ------------------------------------------------------------------

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._array import JaxArray, wrap
+from .._branch_cuts import BRANCH_CUT_SAFE
 from ._base import value
 
 UNARY = ("abs", "acos", "acosh", "asin", "asinh", "atan", "atanh", "bitwise_invert", "ceil",
@@ -73,6 +74,17 @@ def _complex_fixed(name, fix):
     return kernel
 
 
+def _complex_inverse(numpy_name):
+    """An inverse trigonometric/hyperbolic function: complex arguments take NumPy's cuts,
+    which are the standard's (C99 Annex G)."""
+    f, safe = getattr(jnp, numpy_name), BRANCH_CUT_SAFE[numpy_name]
+
+    @jax.jit
+    def kernel(z):
+        return safe(z) if jnp.iscomplexobj(z) else f(z)
+    return kernel
+
+
 def _c(re, im):
     return jax.lax.complex(re, im)
 
@@ -81,7 +93,7 @@ def _is_inf_or_nan(v):
     return jnp.isinf(v) | jnp.isnan(v)
 
 
-_NAN, _INF, _HALF_PI = math.nan, math.inf, math.pi / 2
+_NAN, _INF = math.nan, math.inf
 
 
 def _fix_exp(z, re, im, r, at_minus_inf=0.0):
@@ -125,25 +137,6 @@ def _fix_tanh(z, re, im, r):
     return jnp.where(far, _c(jnp.sign(re), jnp.copysign(jnp.zeros_like(im), im)), r)
 
 
-def _fix_acos(z, re, im, r):
-    return jnp.where((re == 0) & jnp.isnan(im), _c(_HALF_PI + jnp.zeros_like(re), im), r)
-
-
-def _fix_acosh(z, re, im, r):
-    return jnp.where((re == 0) & jnp.isnan(im), _c(im, _HALF_PI + jnp.zeros_like(re)), r)
-
-
-def _fix_asinh(z, re, im, r):
-    return jnp.where(jnp.isnan(re) & (im == 0), _c(re, im), r)
-
-
-def _fix_atanh(z, re, im, r):
-    nan_im = jnp.isnan(im)
-    r = jnp.where(nan_im | (jnp.isnan(re) & ~jnp.isinf(im)), _c(_NAN + jnp.zeros_like(re), _NAN + jnp.zeros_like(re)), r)
-    r = jnp.where((re == 0) & nan_im, _c(re, im), r)
-    return jnp.where(jnp.isinf(re) & nan_im, _c(jnp.copysign(jnp.zeros_like(re), re), im), r)
-
-
 @jax.jit
 def _floor_divide(a, b):
     r = jnp.floor_divide(a, b)
@@ -166,8 +159,7 @@ _STANDARD_VALUES = {
     "log": _complex_fixed("log", _fix_log), "log1p": _complex_fixed("log1p", _fix_log),
     "sqrt": _complex_fixed("sqrt", _fix_sqrt), "cosh": _complex_fixed("cosh", _fix_cosh),
     "sinh": _complex_fixed("sinh", _fix_sinh), "tanh": _complex_fixed("tanh", _fix_tanh),
-    "acos": _complex_fixed("acos", _fix_acos), "acosh": _complex_fixed("acosh", _fix_acosh),
-    "asinh": _complex_fixed("asinh", _fix_asinh), "atanh": _complex_fixed("atanh", _fix_atanh),
+    **{"a" + name[3:]: _complex_inverse(name) for name in BRANCH_CUT_SAFE},
     "sign": jax.jit(lambda x: jnp.where(x == 0, jnp.zeros_like(x), jnp.sign(x))), "floor_divide": _floor_divide, "remainder": _remainder,
 }
 
