@@ -34,7 +34,9 @@ import functools
 import hashlib
 import inspect
 import itertools
+import linecache
 import logging
+import os
 import re
 import sys
 import textwrap
@@ -831,6 +833,7 @@ def _first_line(error) -> str:
     """The line of a Numba error that says what failed (no colours, no addresses)."""
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
     text = re.sub(r"Function\(<(?:function|ufunc) '?([\w.]+)'?(?: at 0x[0-9a-f]+)?>\)", r"\1", text)
+    text = re.sub(r"Module\(<module '([\w.]+)'[^>]*>\)", r"module \1", text)
     for line in text.splitlines():
         line = line.strip().rstrip(":")
         if line and not line.startswith(("Failed in ", "- Resolution", "During:")):
@@ -843,19 +846,19 @@ def _explain(error, fn) -> NumbaCompileError:
     text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
     func = getattr(fn, "__func__", fn)
     locations = _LOCATION.findall(text)
+    where = func.__code__.co_filename
     if locations:
         filename, line = locations[-1]
-        import linecache
+        if os.path.abspath(filename) == os.path.abspath(where):
+            filename = where         # Numba prints paths relative to the working directory
         code = linecache.getline(filename, int(line)).strip()
-        where = f"{filename}, line {line}: {code}"
-    else:
-        where = func.__code__.co_filename
+        where = f"{filename}, line {line}: {code}" if code else f"{filename}, line {line}"
     qualname = func.__qualname__
     match = re.search(r"in function '([^']+)'", text)
     inner = match.group(1).split("__shim_")[0] if match else None
     if inner and inner != func.__name__:
         qualname = f"{qualname} (in {inner})"
-    reason = _first_line(error)
+    reason = _first_line(error).rstrip(".") + "."
     return NumbaCompileError(f"shim.jit (numpy backend): Numba cannot compile {qualname} "
                              f"({where}): {reason} See {COMPAT_TABLE} for what each backend "
                              "compiles; shim.jit(..., fallback=True) runs such code as Python.",

@@ -25,6 +25,9 @@ EXECUTED_OUTPUTS = [
     ("dispatch.html", "FallbackWarning : shim.random.vonmises has no JAX implementation"),
     ("writes_and_views.html", "IndexError: index 10 is out of bounds for axis 0 with size 6"),
     ("random_dtypes_devices.html", "NumPy: float16  shim: float16"),
+    ("jit.html", "compiling update again because LIF.tau changed"),
+    ("numba.html", "Numba cannot compile spectrum"),
+    ("array_api.html", "True 2025.12"),
     ("gallery/game_of_life.html", "JaxArray int64 True"),
     ("gallery/spiking_network.html", "JaxArray True"),
 ]

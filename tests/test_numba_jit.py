@@ -211,7 +211,8 @@ def test_unsupported_construct_names_function_line_and_table():
         shim.jit(_uses_fft)(np.ones(4))
     message = str(info.value)
     assert "_uses_fft" in message and "fft" in message
-    assert f"line {_uses_fft.__code__.co_firstlineno + 2}" in message
+    where = f"{_uses_fft.__code__.co_filename}, line {_uses_fft.__code__.co_firstlineno + 2}"
+    assert f"({where}: return np.fft.fft(y))" in message
     assert "compat_table" in message and "fallback=True" in message
     with pytest.raises(NumbaCompileError, match=r"self\.items \(a list\).*Holder\.first"):
         shim.jit(Holder().first)()
