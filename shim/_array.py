@@ -13,6 +13,8 @@ from one table each, and delegate to :mod:`shim._ufuncs` and
 """
 from __future__ import annotations
 
+import os
+import pickle
 from typing import Any
 
 import jax
@@ -232,9 +234,18 @@ class JaxArray:
         return self.value.sharding
 
     def to_device(self, device, /, *, stream=None) -> "JaxArray":
-        """A copy on ``device`` (array API)."""
+        """A copy on ``device``: a ``jax.Device``, a sharding, or a platform name
+        such as ``"cpu"`` or ``"gpu"`` (its first device), as NumPy's ``"cpu"``."""
         if stream is not None:
             raise ValueError("JaxArray.to_device: stream is not supported; pass stream=None")
+        if isinstance(device, str):
+            try:
+                device = jax.devices(device)[0]
+            except RuntimeError:
+                platforms = sorted({d.platform for d in jax.devices()})
+                raise ValueError(f"JaxArray.to_device: no {device!r} device here; allowed: a "
+                                 "jax.Device, a sharding, or a platform name among "
+                                 f"{platforms}") from None
         return wrap(jax.device_put(self.value, device))
 
     # --- indexing --------------------------------------------------------------------
@@ -422,6 +433,24 @@ class JaxArray:
 
     def tobytes(self, order="C") -> bytes:
         return self._concrete("x.tobytes()").tobytes(order)
+
+    def tofile(self, fid, sep="", format="%s") -> None:
+        """Write the data to a file, as ``numpy.ndarray.tofile`` (from a host copy)."""
+        self._concrete("x.tofile()").tofile(fid, sep, format)
+
+    def dumps(self) -> bytes:
+        """The pickle of the array; ``pickle.loads`` gives a JaxArray back."""
+        self._concrete("x.dumps()")
+        return pickle.dumps(self)
+
+    def dump(self, file) -> None:
+        """Pickle the array to ``file`` (a path or an open binary file)."""
+        data = self.dumps()
+        if isinstance(file, (str, os.PathLike)):
+            with open(file, "wb") as f:
+                f.write(data)
+        else:
+            file.write(data)
 
     def __contains__(self, value) -> bool:
         """``value in x``: whether any element equals ``value``, as in NumPy."""

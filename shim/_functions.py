@@ -155,8 +155,9 @@ _ARRAY_PARAMS = frozenset("""
 #: Parameter names holding sequences of arrays (each list element becomes an array).
 _SEQUENCE_PARAMS = frozenset("arrays tup condlist choicelist choices keys multi_index".split())
 
-#: Functions whose sequence parameter is nested structure, not a list of arrays.
-_NESTED = frozenset({"numpy.block"})
+#: Functions that read a list differently from the array made of it (``block``'s nesting,
+#: ``histogramdd``'s one list per dimension): their lists are kept as lists.
+_NESTED = frozenset({"numpy.block", "numpy.histogramdd"})
 
 
 def _kind_of(entry, name):

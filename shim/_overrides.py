@@ -570,6 +570,27 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return jnp.argsort(a, axis=axis, stable=_stable(kind, stable, order, "argsort"))
 
 
+def _partition_args(func, a, kth, axis, order):
+    if order is not None:
+        raise ValueError(f"{func}: 'order' applies to structured arrays only")
+    if axis is None:                         # NumPy partitions the flattened array
+        a, axis = jnp.ravel(a), -1
+    return a, (operator.index(kth) if np.ndim(kth) == 0 else tuple(kth)), axis
+
+
+def partition(a, kth, axis=-1, kind="introselect", order=None):
+    a, kth, axis = _partition_args("partition", a, kth, axis, order)
+    # Several kth at once: a full sort puts every one of them in place.
+    return jnp.sort(a, axis=axis) if type(kth) is tuple else jnp.partition(a, kth, axis)
+
+
+def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+    a, kth, axis = _partition_args("argpartition", a, kth, axis, order)
+    result = jnp.argsort(a, axis=axis, stable=True) if type(kth) is tuple else \
+        jnp.argpartition(a, kth, axis)
+    return result.astype(_INTP)
+
+
 # Functions combining several arrays promote them with NumPy's rules. Each is one
 # compiled call (non-array arguments static), faster than jax.numpy's eager path.
 
@@ -657,6 +678,18 @@ def tensordot(a, b, axes=2):
 _tensordot = _binary_product(jnp.tensordot, "axes")
 
 
+def einsum_path(*operands, optimize="greedy", einsum_call=False):
+    """NumPy's own contraction plan: it depends on the operands' shapes only, so NumPy
+    plans on zero-stride stand-ins and no data leaves the device."""
+    if not operands or not isinstance(operands[0], str):
+        raise TypeError("numpy.einsum_path on JaxArrays: the subscripts must be a string, "
+                        "as in einsum_path('ij,jk->ik', a, b)")
+    stand_ins = [np.broadcast_to(np.zeros((), _dtype_of(x) if hasattr(x, "dtype") else
+                                          np.asarray(x).dtype), np.shape(x))
+                 for x in operands[1:]]
+    return np.einsum_path(operands[0], *stand_ins, optimize=optimize, einsum_call=einsum_call)
+
+
 def einsum(*operands, **kwargs):
     if operands and isinstance(operands[0], str):
         return jnp.einsum(operands[0], *_promote(*operands[1:]), **kwargs)
@@ -702,12 +735,59 @@ def _float_counts(jfunc):
 
 
 histogram2d = _float_counts(jnp.histogram2d)
-histogramdd = _float_counts(jnp.histogramdd)
+
+
+def histogramdd(sample, bins=10, range=None, density=None, weights=None):
+    # NumPy reads a 1-D array as N points in one dimension, a list as one array per dimension.
+    if isinstance(sample, (list, tuple)):
+        sample = jnp.atleast_2d(jnp.asarray(sample)).T
+    elif jnp.ndim(sample) == 1:
+        sample = jnp.reshape(sample, (-1, 1))
+    return _histogramdd(sample, bins, range, density=density, weights=weights)
+
+
+_histogramdd = _float_counts(jnp.histogramdd)
+
+
+def polydiv(u, v):
+    # NumPy drops the remainder's leading coefficients while they are close to zero
+    # (np.allclose's tolerances), keeping at least one; that needs their values.
+    q, r = jnp.polydiv(*_promote(jnp.asarray(u), jnp.asarray(v)))
+    if isinstance(r, _Tracer):
+        return q, r
+    small = np.abs(np.asarray(r)) <= 1e-8
+    lead = int(np.argmin(small)) if not small.all() else small.size
+    return q, r[min(lead, r.shape[-1] - 1):]
+
+
+def lstsq(a, b, rcond=None):
+    # NumPy's residuals are empty unless the matrix is tall and of full rank, which needs
+    # the rank's value: eagerly only.
+    traced = isinstance(a, _Tracer) or isinstance(b, _Tracer)
+    x, residuals, rank, s = jnp.linalg.lstsq(a, b, rcond, numpy_resid=not traced)
+    return x, residuals, rank.astype(np.int32), s          # LAPACK's rank is a C int
 
 
 def roots(p):
     p = jnp.asarray(p)
     return _real_if_exact(jnp.roots(p), None, p)[0]
+
+
+def _at_least_2d(jfunc):
+    """``tril``/``triu``: a 1-D ``m`` is the rows of a square matrix, as NumPy broadcasts it."""
+    def triangle(m, k=0):
+        m = jnp.asarray(m)
+        if m.ndim == 1:
+            m = jnp.broadcast_to(m, (m.shape[0], m.shape[0]))
+        return jfunc(m, k)
+    triangle.__name__ = jfunc.__name__
+    return triangle
+
+
+def fromfunction(function, shape, *, dtype=float, like=None, **kwargs):
+    """``function`` called with one JaxArray of indices per axis, as NumPy calls it."""
+    grid = jnp.indices(tuple(shape), dtype=jax.dtypes.canonicalize_dtype(np.dtype(dtype)))
+    return function(*(JaxArray(g) for g in grid), **kwargs)
 
 
 def tri(N, M=None, k=0, dtype=float, *, like=None):
@@ -717,7 +797,8 @@ def tri(N, M=None, k=0, dtype=float, *, like=None):
 _JAX_ADAPTERS = (searchsorted, digitize, sort, argsort, concatenate, stack, vstack, hstack,
                  dstack, column_stack, append, where, select, dot, vdot, inner, outer, tensordot,
                  kron, cross, einsum, broadcast_arrays, meshgrid, atleast_1d, atleast_2d,
-                 atleast_3d, histogram, histogram2d, histogramdd, roots, tri)
+                 atleast_3d, histogram, histogram2d, histogramdd, roots, tri, partition,
+                 argpartition, polydiv)
 
 
 # --- jax.numpy functions compiled whole ---------------------------------------------------
@@ -761,7 +842,7 @@ _COMPILED = {
     "nanargmax": ("axis", "keepdims"), "nanargmin": ("axis", "keepdims"),
     "roll": ("axis",), "flip": ("axis",), "fliplr": (), "flipud": (), "rot90": ("k", "axes"),
     "tile": ("reps",), "take": ("axis", "mode", "unique_indices", "indices_are_sorted"),
-    "take_along_axis": ("axis", "mode"), "tril": ("k",), "triu": ("k",), "diag": ("k",),
+    "take_along_axis": ("axis", "mode"), "diag": ("k",),
     "linspace": ("num", "endpoint", "retstep", "dtype", "axis"),
     "logspace": ("num", "endpoint", "base", "dtype", "axis"),
     "nan_to_num": ("copy",), "cov": ("rowvar", "bias", "ddof"), "corrcoef": ("rowvar",),
@@ -852,6 +933,12 @@ IMPLEMENTATIONS = {
        for name, message in (("inv", "Singular matrix"), ("solve", "Singular matrix"),
                              ("cholesky", "Matrix is not positive definite"),
                              ("tensorinv", "Singular matrix"), ("tensorsolve", "Singular matrix"))},
+    **{f"numpy.{f.__name__}": (_Compiled(_at_least_2d(f), ("k",)), "jax",
+                               "1-D input is a square matrix's rows, as NumPy")
+       for f in (jnp.tril, jnp.triu)},
+    "numpy.linalg.lstsq": (lstsq, "jax", "NumPy's empty residuals when rank-deficient or wide"),
+    "numpy.einsum_path": (einsum_path, "array", "NumPy's plan, made from the shapes"),
+    "numpy.fromfunction": (fromfunction, "array", "calls the function with JaxArray indices"),
     "numpy.linalg.eig": (eig, "array", "real results when every eigenvalue is real, as NumPy"),
     "numpy.linalg.eigvals": (eigvals, "array", "real results when every eigenvalue is real, as NumPy"),
 }

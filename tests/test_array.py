@@ -113,6 +113,27 @@ def test_pickle_copy_deepcopy():
     np.testing.assert_array_equal(np.asarray(pickle.loads(pickle.dumps(x[1:, ::2]))), A[1:, ::2])
 
 
+def test_files_and_pickles_as_numpy_writes_them(tmp_path):
+    x = shim.asarray(A)
+    x[1:, ::2].tofile(tmp_path / "view.bin")
+    A[1:, ::2].tofile(tmp_path / "expected.bin")
+    assert (tmp_path / "view.bin").read_bytes() == (tmp_path / "expected.bin").read_bytes()
+    x.tofile(tmp_path / "text.txt", sep=",")
+    np.testing.assert_array_equal(np.fromfile(tmp_path / "text.txt", sep=","), A.ravel())
+    assert_same(A[::2], pickle.loads(x[::2].dumps()))
+    x.dump(tmp_path / "x.pkl")
+    with open(tmp_path / "x.pkl", "rb") as f:
+        assert_same(A, pickle.load(f))
+
+
+def test_to_device_takes_platform_names_as_numpy_takes_cpu():
+    x = shim.asarray(A)
+    assert_same(A, x.to_device("cpu"))
+    assert_same(A, np.asarray(A, device="cpu") + 0 * shim.asarray(A, device="cpu"))
+    with pytest.raises(ValueError, match=r"to_device: no 'no-such-platform' device .* among"):
+        x.to_device("no-such-platform")
+
+
 def test_dlpack_and_array_namespace():
     x = shim.asarray(A)
     np.testing.assert_array_equal(np.from_dlpack(x), A)

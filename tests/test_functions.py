@@ -34,6 +34,7 @@ CASES = [
     ("mean-int", lambda a: np.mean(a), I),
     ("statistics-narrow-ints", lambda a: (np.mean(a), np.std(a, axis=0), np.var(a), np.median(a), np.average(a), np.nanmean(a), np.percentile(a, 50), np.quantile(a, 0.5), a.mean(), a.astype(bool).mean()), I.astype(np.int32)),
     ("statistics-bool", lambda a: (np.mean(a), np.std(a), a.mean(axis=1)), BOOL),
+    ("histogramdd-1d-and-lists", lambda v: (np.histogramdd(v, bins=3), np.histogramdd([v, v[::-1] * 2], bins=(2, 3)), np.histogramdd((v, v), bins=2, weights=v + 2)), V),
     ("histogram2d-dd", lambda v: (np.histogram2d(v, v[::-1], bins=3), np.histogramdd(np.stack([v, v]).T, bins=2)), V),
     ("std-ddof", lambda a: np.std(a, ddof=1), A),
     ("var", lambda a: np.var(a, axis=1), A),
@@ -53,6 +54,8 @@ CASES = [
     ("searchsorted", lambda s, v: (np.searchsorted(s, v), np.searchsorted(s, 2.0, side="right")), SORTED, np.array([0.0, 2.0, 9.0])),
     ("unique", lambda a: np.unique(a, return_counts=True, return_index=True), np.array([3, 1, 3, 2, 1, 1])),
     ("where-nonzero", lambda a: (np.where(a > 0), np.where(a > 0, a, -1.0), np.nonzero(a > 0), np.argwhere(a > 0), np.flatnonzero(a > 0)), A),
+    # Partitions are compared where NumPy defines them: the kth values and the sides' contents.
+    ("partition-kth-sequence-and-flattened", lambda a: (np.partition(a, [1, 3], axis=1)[:, [1, 3]], np.sort(np.partition(a, [1, 3], axis=1), axis=1), np.partition(a, 5, axis=None)[5], np.sort(np.partition(a, 5, axis=None)[6:]), np.take_along_axis(a, np.argpartition(a, [0, 2], axis=1), 1)[:, [0, 2]], np.ravel(a)[np.argpartition(a, 4, axis=None)][4], np.take_along_axis(a, a.argpartition(1), 1)[:, 1], a.argpartition(1).dtype), A),
     ("lexsort", lambda a, b: np.lexsort((a, b)), np.array([1, 5, 1, 4]), np.array([9, 4, 0, 4])),
     # shapes and joining
     ("concatenate", lambda a, b: (np.concatenate([a, b.T]), np.concatenate([a, a], axis=1), np.concatenate([a, b.T], axis=None)), A, B),
@@ -77,6 +80,9 @@ CASES = [
     ("linalg-eig", lambda s: (np.linalg.eig(s @ s.T).eigenvalues, np.linalg.eigvals(np.diag(np.diag(s))), np.linalg.eigh(s).eigenvalues), SPD),
     ("linalg-decompositions", lambda s: (np.linalg.cholesky(s), np.abs(np.linalg.qr(s).R), np.linalg.svd(s, compute_uv=False)), SPD),
     ("linalg-norms", lambda a: (np.linalg.norm(a), np.linalg.norm(a, axis=1), np.linalg.norm(a, ord=1), np.linalg.norm(a, "fro"), np.linalg.matrix_rank(a)), A),
+    ("tril-triu-1d", lambda v: (np.tril(v), np.triu(v, 1), np.tril(v, -2), np.triu(v.astype(int))), V),
+    ("linalg-lstsq-residuals-rank", lambda a: (np.linalg.lstsq(a.T, a[0], rcond=None)[1:3], np.linalg.lstsq(a, a[:, 0], rcond=None)[1:3], np.linalg.lstsq(np.ones((4, 2)), a[0], rcond=None)[1:3]), A),
+    ("einsum_path", lambda a, b: (np.einsum_path("ij,jk->ik", a, b), np.einsum_path("ij,jk,k->i", a, b, b[0], optimize="optimal"), np.einsum_path("ii", a[:, :3], einsum_call=False)), A, B),
     ("linalg-more", lambda s, a: (np.linalg.pinv(a), np.linalg.matrix_power(s, 3), np.linalg.multi_dot([a, a.T, a]), np.linalg.lstsq(a.T, a[0], rcond=None)[0]), SQ, A),
     # fft
     ("fft", lambda c: (np.fft.fft(c[0]), np.fft.ifft(c[0]), np.fft.fft2(c), np.fft.fftn(c, axes=(0,)), np.fft.fftshift(c), np.fft.ifftshift(c, axes=1)), C),
@@ -89,6 +95,7 @@ CASES = [
     ("convolve-correlate", lambda v: (np.convolve(v, v[:3]), np.correlate(v, v[:3], "same"), np.convolve(v, [1.0, -1.0], "valid")), V),
     ("cov-corrcoef", lambda a: (np.cov(a), np.corrcoef(a), np.cov(a, rowvar=False, ddof=0)), A),
     ("polynomials", lambda v: (np.polyval([1.0, 2.0, 3.0], v), np.polyfit(np.arange(6.0), v, 2), np.roots(v[:3])), V),
+    ("polydiv-trims-the-remainder", lambda v: (np.polydiv(v, v[:2]), np.polydiv(np.array([1.0, 3.0, 2.0]), v[:2] * 0 + np.array([1.0, 1.0]))), V),
     ("take-choose-select", lambda a: (np.take(a, [0, 5, 11]), np.take(a, [1, 0], axis=1), np.take_along_axis(a, np.argsort(a, axis=1), axis=1), np.choose(np.array([0, 1, 0]) + 0 * a[0, :3].astype(int), [[1, 2, 3], [4, 5, 6]]), np.select([a > 0.5, a < -0.5], [a, -a], 0.0), np.compress([True, False, True], a, axis=0), np.extract(a > 0, a)), A),
     ("indices", lambda i: (np.unravel_index(i, (3, 4)), np.ravel_multi_index((i % 3, i % 4), (3, 4)), np.diag_indices_from(np.ones((3, 3)) + i[:1, None]), np.tril_indices_from(np.zeros((3, 3)) + i[0])), np.array([5, 7, 1])),
     ("set-ops", lambda a, b: (np.intersect1d(a, b), np.union1d(a, b), np.setdiff1d(a, b), np.isin(a, b), np.setxor1d(a, b)), np.array([1, 2, 3, 4, 5]), np.array([4, 5, 6])),
@@ -115,6 +122,7 @@ CREATION = [
     ("array-asarray", lambda xp: (xp.array([[1, 2], [3, 4]]), xp.asarray([1.0, 2.0]), xp.array([1, 2], dtype=np.float32), xp.array(3.0), xp.array([True, False]), xp.array([[1, 2]], ndmin=3))),
     ("like-functions", lambda xp: (xp.zeros_like(xp.ones((2, 2))), xp.ones_like(xp.arange(3)), xp.full_like(xp.arange(3), 9), xp.empty_like(xp.ones(2)).shape)),
     ("tutorial", lambda xp: (xp.zeros((10, 3)), xp.arange(10), xp.array([[1, 2], [3, 4]]), xp.max(xp.array([[1, 2], [3, 4]])), xp.repeat(xp.array([[1, 2], [3, 4]]), 2), xp.repeat(xp.array([[1, 2], [3, 4]]), 2, axis=1), xp.dot(xp.array([[1, 2], [3, 4]]), xp.array([[1], [2]])), xp.linalg.eig(xp.array([[1.0, 2.0], [3.0, 4.0]])), xp.fft.fft(xp.exp(2j * xp.pi * xp.arange(8) / 8)), xp.fft.ifft(xp.array([0, 4, 0, 0])))),
+    ("fromfunction", lambda xp: (xp.fromfunction(lambda i, j: xp.sin(i) + j, (2, 3)), xp.fromfunction(lambda i, j: i == j, (3, 3), dtype=int), xp.fromfunction(lambda i, k=2: i * k, (4,), k=3))),
     ("fft-helpers", lambda xp: (xp.fft.fftfreq(8, d=0.1), xp.fft.rfftfreq(9))),
     ("windows", lambda xp: (xp.hanning(5), xp.hamming(5), xp.bartlett(5), xp.blackman(5), xp.kaiser(5, 2.0))),
     ("index-helpers", lambda xp: (xp.indices((2, 3)), xp.unravel_index([5, 7], (3, 4)), xp.ravel_multi_index(([1, 2], [0, 3]), (3, 4)), xp.diag_indices(3), xp.tril_indices(3), xp.triu_indices(3, 1))),
