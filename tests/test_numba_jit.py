@@ -106,6 +106,35 @@ def test_object_state_nested_objects_and_written_numbers():
     assert type(net.t) is float and type(net.exc.count) is int
 
 
+class Rebinding:
+    """Array attributes rebound first, rebound on a branch, and read by a sub-method."""
+
+    def __init__(self):
+        self.v = np.linspace(-1.0, 1.0, 6)
+        self.mask = np.zeros(6, dtype=bool)
+        self.kept = np.full(6, 7.0)
+        self.group = Group(6)
+
+    def step(self, rebind):
+        self.mask = self.v > 0.0               # assigned before any use: not passed in
+        self.v[self.mask] -= 0.5
+        if rebind:
+            self.kept = self.v * 2.0           # may keep its old value: passed in
+        self.kept += 1.0
+        return self.group.step(self.kept) + self.mask.sum()
+
+
+def test_rebound_attributes_before_and_after_use():
+    obj = Rebinding()
+    python = copy.deepcopy(obj)
+    step = shim.jit(obj.step)
+    for rebind in (False, True, False, False):
+        assert step(rebind) == pytest.approx(python.step(rebind), rel=1e-12)
+        for name in ("v", "mask", "kept"):
+            np.testing.assert_array_equal(getattr(obj, name), getattr(python, name))
+        np.testing.assert_allclose(obj.group.v, python.group.v, rtol=1e-12)
+
+
 def test_a_changed_constant_compiles_again_never_stale():
     net = Net(4)
     python = copy.deepcopy(net)
