@@ -21,7 +21,8 @@ __all__ = ["BRANCH_CUT_SAFE"]
 
 
 def _inverse(f, quadrant, nan_rule):
-    """``f`` on complex ``z``: ``quadrant`` maps its first-quadrant value, ``nan_rule`` gives NaN cases."""
+    """``f`` on complex ``z``: ``quadrant`` maps its first-quadrant value to ``z``'s,
+    ``nan_rule`` gives the values where a part of ``z`` is NaN."""
     def safe(z):
         x, y = z.real, z.imag
         w = f(lax.complex(jnp.abs(x), jnp.abs(y)))

@@ -880,9 +880,9 @@ def _explain(error, fn) -> NumbaCompileError:
     inner = match.group(1).split("__shim_")[0] if match else None
     if inner and inner != func.__name__:
         qualname = f"{qualname} (in {inner})"
-    reason = _first_line(error).rstrip(".") + "."
+    reason = _first_line(error).rstrip(".")
     return NumbaCompileError(f"shim.jit (numpy backend): Numba cannot compile {qualname} "
-                             f"({where}): {reason} See {COMPAT_TABLE} for what each backend "
+                             f"({where}): {reason}. See {COMPAT_TABLE} for what each backend "
                              "compiles; shim.jit(..., fallback=True) runs such code as Python.",
                              reason)
 

@@ -684,7 +684,7 @@ def einsum_path(*operands, optimize="greedy", einsum_call=False):
     if not operands or not isinstance(operands[0], str):
         raise TypeError("numpy.einsum_path on JaxArrays: the subscripts must be a string, "
                         "as in einsum_path('ij,jk->ik', a, b)")
-    stand_ins = [np.broadcast_to(np.zeros((), _dtype_of(x) if hasattr(x, "dtype") else
+    stand_ins = [np.broadcast_to(np.zeros((), x.dtype if hasattr(x, "dtype") else
                                           np.asarray(x).dtype), np.shape(x))
                  for x in operands[1:]]
     return np.einsum_path(operands[0], *stand_ins, optimize=optimize, einsum_call=einsum_call)

@@ -64,25 +64,18 @@ def _generate(names, params, call):
 # Each function below computes jax.numpy's value and corrects those elements; each is
 # one compiled kernel per dtype and shape.
 
+def _by_kind(f, complex_f):
+    """One compiled kernel: ``complex_f`` for complex arguments, ``f`` for the others."""
+    @jax.jit
+    def kernel(z):
+        return complex_f(z) if jnp.iscomplexobj(z) else f(z)
+    return kernel
+
+
 def _complex_fixed(name, fix):
+    """``jax.numpy``'s ``name``, its complex special values corrected by ``fix``."""
     f = getattr(jnp, name)
-
-    @jax.jit
-    def kernel(z):
-        r = f(z)
-        return fix(z, z.real, z.imag, r) if jnp.iscomplexobj(z) else r
-    return kernel
-
-
-def _complex_inverse(numpy_name):
-    """An inverse trigonometric/hyperbolic function: complex arguments take NumPy's cuts,
-    which are the standard's (C99 Annex G)."""
-    f, safe = getattr(jnp, numpy_name), BRANCH_CUT_SAFE[numpy_name]
-
-    @jax.jit
-    def kernel(z):
-        return safe(z) if jnp.iscomplexobj(z) else f(z)
-    return kernel
+    return _by_kind(f, lambda z: fix(z, z.real, z.imag, f(z)))
 
 
 def _c(re, im):
@@ -159,7 +152,9 @@ _STANDARD_VALUES = {
     "log": _complex_fixed("log", _fix_log), "log1p": _complex_fixed("log1p", _fix_log),
     "sqrt": _complex_fixed("sqrt", _fix_sqrt), "cosh": _complex_fixed("cosh", _fix_cosh),
     "sinh": _complex_fixed("sinh", _fix_sinh), "tanh": _complex_fixed("tanh", _fix_tanh),
-    **{"a" + name[3:]: _complex_inverse(name) for name in BRANCH_CUT_SAFE},
+    # acos... of complex arguments take NumPy's branch cuts, which are the standard's.
+    **{"a" + name[3:]: _by_kind(getattr(jnp, name), safe)
+       for name, safe in BRANCH_CUT_SAFE.items()},
     "sign": jax.jit(lambda x: jnp.where(x == 0, jnp.zeros_like(x), jnp.sign(x))), "floor_divide": _floor_divide, "remainder": _remainder,
 }
 

@@ -333,7 +333,7 @@ def _error_reason(column, exc):
     if column == "numba" and module.startswith("numba"):
         return "Numba unsupported: " + _short(exc, 70).split(": ", 1)[-1]
     if column == "numba" and isinstance(exc, NumbaCompileError):
-        return _short(NumbaCompileError(exc.reason.rstrip(".")), 70).replace(
+        return _short(NumbaCompileError(exc.reason), 70).replace(
             "NumbaCompileError: ", "Numba unsupported: ")
     if column == "jax-jit" and "needs a concrete value, but inside jit" in message:
         return f"{message.split(' needs a concrete value', 1)[0]} of a traced array inside jit"
