@@ -21,9 +21,9 @@ import sys
 import jax
 import jax.numpy as jnp
 import numpy as np
+from timing import compare, format_seconds, machine, table
 
 import shim
-from timing import compare, format_seconds, machine, table
 
 SIZES = (100, 1_000_000)
 

@@ -24,9 +24,9 @@ import time
 import jax
 import jax.numpy as jnp
 import numpy as np
+from timing import block, compare_rounds, format_seconds, machine, ratio, table
 
 import shim
-from timing import block, compare_rounds, format_seconds, machine, ratio, table
 
 DT, TAU, TH, RESET = 0.1, 10.0, 1.0, 0.0
 

@@ -18,9 +18,9 @@ import time
 
 import numba
 import numpy as np
+from timing import compare_rounds, format_seconds, machine, ratio, table
 
 import shim
-from timing import compare_rounds, format_seconds, machine, ratio, table
 
 
 class LIF:
@@ -83,7 +83,8 @@ def lif_rows(n, rounds):
         "shim.jit (JAX)": lambda: jax_step(jax_i),
         "NumPy eager": lambda: eager.update(i_ext),
     }, rounds=rounds)
-    med = lambda name: sorted(samples[name])[len(samples[name]) // 2]
+    def med(name):
+        return sorted(samples[name])[len(samples[name]) // 2]
     return [f"LIF step, N = {n:g}", format_seconds(med("shim.jit (Numba)")),
             f"{ratio(samples, 'shim.jit (Numba)', 'numba.njit by hand'):.2f}x",
             f"{ratio(samples, 'shim.jit (JAX)', 'shim.jit (Numba)'):.1f}x",

@@ -23,9 +23,9 @@ import sys
 import time
 from pathlib import Path
 
+from timing import block, format_seconds, machine, table
 
 import shim
-from timing import block, format_seconds, machine, table
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

@@ -31,9 +31,9 @@ from pathlib import Path
 import jax
 import jax.numpy as jnp
 import numpy as np
+from timing import compare_rounds, format_seconds, machine, ratio
 
 import shim
-from timing import compare_rounds, format_seconds, machine, ratio
 
 STATIC = Path(__file__).resolve().parent.parent / "docs" / "_static"
 SIZES = (10, 100, 1_000, 10_000, 100_000, 1_000_000)

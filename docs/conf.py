@@ -147,7 +147,8 @@ class UnlinkMissingOptionalPages(SphinxPostTransform):
                 continue
             page = Path(str(node.get("reftarget", "")).split("#")[0]).name
             if page.endswith(".md") and page[:-3] in OPTIONAL_PAGES and not (DOCS / page).exists():
-                _log.info(f"shim docs: link to {page} left as text in {self.env.docname}; the page does not exist yet")
+                _log.info(f"shim docs: link to {page} left as text in {self.env.docname}; "
+                          "the page does not exist yet")
                 node.replace_self(nodes.inline("", "", *node.children))
 
 
@@ -185,9 +186,9 @@ def _kind(obj) -> str:
 
 
 def _status(module_prefix: str, name: str) -> str:
-    from shim import _registry
+    from shim._dispatch import BY_NAME
 
-    entry = _registry.BY_NAME.get(f"{module_prefix}.{name}")
+    entry = BY_NAME.get(f"{module_prefix}.{name}")
     if entry is None:
         return ""
     return entry.status + (f": {entry.reason}" if entry.status != "native" and entry.reason else "")

@@ -172,10 +172,10 @@ def initial_state(seed=0, n=32):
     v = np.zeros(shape)
     amplitude = 0.05 * rng.standard_normal((3, 3))
     for k in range(1, 4):
-        for l in range(1, 4):
-            a = amplitude[k - 1, l - 1]
-            u += a * l * np.pi * np.sin(k * np.pi * X) * np.cos(l * np.pi * Y)
-            v -= a * k * np.pi * np.cos(k * np.pi * X) * np.sin(l * np.pi * Y)
+        for m in range(1, 4):
+            a = amplitude[k - 1, m - 1]
+            u += a * m * np.pi * np.sin(k * np.pi * X) * np.cos(m * np.pi * Y)
+            v -= a * k * np.pi * np.cos(k * np.pi * X) * np.sin(m * np.pi * Y)
     set_bnd(1, u)
     set_bnd(2, v)
     density = np.zeros(shape)

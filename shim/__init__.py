@@ -7,21 +7,37 @@
     x = shim.asarray(np.linspace(0, 1, 1000))   # a JaxArray
     np.sum(np.sin(x) ** 2)                        # runs on JAX, returns a JaxArray
     x[::2] += 1.0                                 # in place, as in NumPy
+
+This module is the public face: it installs NumPy's protocols onto JaxArray
+(the dispatch layer's :func:`~shim._dispatch.install`) before anything else,
+then re-exports. Nothing is defined here.
 """
-from ._config import FallbackWarning, config
+# ruff: noqa: E402  (the protocols are installed before the rest of shim is imported)
 from ._array import JaxArray
+from ._dispatch import install as _install
+
+_install(JaxArray)
+
+from . import array_api, fft, linalg, random
 from ._backend import get_backend_name, use_backend
-from ._autodiff import grad, value_and_grad
-from ._control import cond, for_loop, while_loop
-from ._jit import RecompileWarning, jit
-from ._numba import NumbaCompileError
-from ._state import StateError
+from ._config import config
+from ._errors import (
+    FallbackError,
+    FallbackWarning,
+    NumbaCompileError,
+    RecompileWarning,
+    ShimError,
+    ShimWarning,
+    StateError,
+    TracingError,
+)
+from ._jit import cond, for_loop, grad, jit, value_and_grad, while_loop
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
-from . import array_api, fft, linalg, random
 
 __version__ = "0.1.0"
 
-__all__ = ["JaxArray", "FallbackWarning", "RecompileWarning", "StateError", "NumbaCompileError", "config",
-           "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad", "value_and_grad",
-           "array_api", "fft", "linalg", "random", *_numpy_all]
+__all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
+           "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "config",
+           "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad",
+           "value_and_grad", "array_api", "fft", "linalg", "random", *_numpy_all]

@@ -2,10 +2,12 @@
 
 The backend is read at call time by every function of the ``shim`` namespace,
 so names bound before a switch (``from shim import zeros``) follow it.
+
+A leaf module: it imports nothing from shim.
 """
 from __future__ import annotations
 
-__all__ = ["use_backend", "get_backend_name", "is_numpy", "BACKENDS"]
+__all__ = ["use_backend", "get_backend_name", "BACKENDS", "STATE"]
 
 BACKENDS = ("jax", "numpy")
 
@@ -23,10 +25,6 @@ STATE = _State()
 def get_backend_name() -> str:
     """The current backend: ``"jax"`` (default) or ``"numpy"``."""
     return STATE.name
-
-
-def is_numpy() -> bool:
-    return STATE.name == "numpy"
 
 
 class use_backend:

@@ -2,6 +2,8 @@
 
 Settings are plain attributes validated on assignment; ``config.override(...)``
 changes some for the duration of a ``with`` block.
+
+A leaf module: it imports nothing from shim.
 """
 from __future__ import annotations
 
@@ -10,17 +12,9 @@ from typing import Iterator
 
 import jax
 
-__all__ = ["config", "Config", "FallbackWarning"]
+__all__ = ["config", "Config"]
 
 _FALLBACK_MODES = ("warn", "error", "silent")
-
-
-class FallbackWarning(UserWarning):
-    """A NumPy function ran on host (NumPy) copies because JAX has no version of it.
-
-    Emitted once per function. ``shim.config.fallback = "error"`` turns the
-    warning into a :class:`TypeError`; ``"silent"`` suppresses it.
-    """
 
 
 class Config:
@@ -31,8 +25,8 @@ class Config:
     fallback : {"warn", "error", "silent"}
         What happens when a NumPy function with no JAX implementation is called
         on JaxArrays: ``"warn"`` (default) runs NumPy on host copies and emits a
-        :class:`FallbackWarning` once per function; ``"error"`` raises
-        :class:`TypeError`; ``"silent"`` runs NumPy without a warning.
+        :class:`~shim.FallbackWarning` once per function; ``"error"`` raises
+        :class:`~shim.FallbackError` (a ``TypeError``); ``"silent"`` runs NumPy without a warning.
     x64 : bool
         ``True`` (default): 64-bit types exist and the default dtypes are
         NumPy's (float64, int64). ``False``: every 64-bit type becomes its

@@ -13,9 +13,9 @@ import functools
 import jax.numpy as jnp
 import numpy as np
 
-from . import _backend, _registry, _ufuncs
+from . import _backend
 from ._array import JaxArray
-from ._functions import dispatch, wrap_result
+from ._dispatch import BY_NAME, JAX_UFUNCS, UFUNC_METHODS, dispatch, public_names, ufunc_call, wrap_result
 
 __all__ = ["names", "ufunc", "ndarray"]
 
@@ -53,7 +53,7 @@ class ufunc:
     def __call__(self, *args, **kwargs):
         if _STATE.name == "numpy":
             return self._ufunc(*args, **kwargs)
-        result = _ufuncs.call(self._ufunc, args, kwargs)
+        result = ufunc_call(self._ufunc, args, kwargs)
         if result is NotImplemented:
             raise TypeError(f"shim.{self.__name__}: unsupported operand types "
                             f"{', '.join(type(a).__name__ for a in args)}")
@@ -62,7 +62,7 @@ class ufunc:
     def _method(self, method, args, kwargs):
         if _STATE.name == "numpy":
             return getattr(self._ufunc, method)(*args, **kwargs)
-        return _ufuncs.METHODS[method](self._ufunc, args, kwargs)
+        return UFUNC_METHODS[method](self._ufunc, args, kwargs)
 
     def reduce(self, *args, **kwargs):
         return self._method("reduce", args, kwargs)
@@ -144,15 +144,15 @@ _SKIPPED = frozenset({"linalg", "fft", "random", "core", "char", "strings", "rec
 
 @functools.cache
 def _ufunc_objects():
-    return {u: ufunc(u) for u in _ufuncs.JAX_UFUNCS}
+    return {u: ufunc(u) for u in JAX_UFUNCS}
 
 
 def names(prefix: str) -> dict[str, object]:
     """The public names of the shim module that mirrors NumPy module ``prefix``."""
     module = {"numpy": np, "numpy.linalg": np.linalg, "numpy.fft": np.fft}[prefix]
     result = {}
-    for name in _registry.public_names(module):
-        entry = _registry.BY_NAME.get(f"{prefix}.{name}")
+    for name in public_names(module):
+        entry = BY_NAME.get(f"{prefix}.{name}")
         if entry is not None:
             if entry.convention == "numpy":
                 result[name] = entry.numpy_func

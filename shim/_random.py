@@ -22,12 +22,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._array import JaxArray, wrap
-from ._config import FallbackWarning, config
+from ._array import JaxArray, commit, wrap
+from ._config import config
+from ._errors import NO_JAX_IMPLEMENTATION, FallbackError, FallbackWarning, TracingError
 
 __all__ = ["RandomState", "Generator", "default_rng", "DEFAULT"]
 
 _Tracer = jax.core.Tracer
+_NO_SAMPLER = "jax.random has no sampler for this distribution"
 
 
 def _float():
@@ -215,23 +217,26 @@ class _Stream:
         key, sample = _draw_kernel(self._key.value, tuple(map(_param, params)),
                                    sampler=sampler, shape=shape, dtype=np.dtype(dtype),
                                    options=options)
-        self._key._assign(key)
+        commit(self._key, key)
         return wrap(sample)
 
     def _host(self, name, *args, size=None, **kwargs):
         """A distribution JAX lacks: NumPy's generator on the host, seeded from this stream."""
         if isinstance(self._key.value, jax.core.Tracer):
-            raise TypeError(f"shim.random.{name} cannot be used inside jit: JAX has no sampler "
-                            "for it, so it would run NumPy's generator on the host, which a "
-                            "compiled function cannot do. Draw the numbers outside the "
-                            "compiled function and pass them in.")
+            raise TracingError(f"shim.random.{name} cannot be used inside jit: JAX has no "
+                               "sampler for it, so it would run NumPy's generator on the host, "
+                               "which a compiled function cannot do. Draw the numbers outside "
+                               "the compiled function and pass them in.",
+                               reason=NO_JAX_IMPLEMENTATION, function=f"shim.random.{name}")
         if config.fallback == "error":
-            raise TypeError(f"shim.random.{name} has no JAX implementation; "
-                            "shim.config.fallback is 'error'")
+            raise FallbackError(f"shim.random.{name} has no JAX implementation; "
+                                "shim.config.fallback is 'error'", reason=_NO_SAMPLER,
+                                function=f"shim.random.{name}")
         if config.fallback == "warn":
-            warnings.warn(f"shim.random.{name} has no JAX implementation; it runs NumPy's "
-                          "generator on the host, seeded from shim's stream.",
-                          FallbackWarning, stacklevel=3)
+            warnings.warn(FallbackWarning(f"shim.random.{name} has no JAX implementation; it "
+                                          "runs NumPy's generator on the host, seeded from "
+                                          "shim's stream.", reason=_NO_SAMPLER,
+                                          function=f"shim.random.{name}"), stacklevel=3)
         seed = self._draw(_integers, (), np.int64, 0, 2**62)
         generator = np.random.default_rng(int(seed))
         host_args = [np.asarray(a) if isinstance(a, (JaxArray, jax.Array)) else a for a in args]
@@ -322,7 +327,7 @@ class _Stream:
 
     def triangular(self, left, mode, right, size=None):
         _require((_param(left), _param(mode), _param(right)),
-                 lambda l, m, r: np.all((l <= m) & (m <= r) & (l < r)),
+                 lambda lo, mode, hi: np.all((lo <= mode) & (mode <= hi) & (lo < hi)),
                  "left > mode, mode > right, or left == right")
         params = (_param(left), _param(mode), _param(right))
         return self._draw(_triangular, _shape(size, *params), _float(), *params)
@@ -425,7 +430,7 @@ class _Stream:
         if type(x) is not JaxArray:
             raise TypeError(f"shuffle: x must be a JaxArray or numpy.ndarray (it is shuffled in "
                             f"place), got {type(x).__name__}")
-        x._assign(self._permutation(x, axis).value)
+        x.value = self._permutation(x, axis).value
         return None
 
     def get_state(self):
@@ -437,7 +442,7 @@ class _Stream:
         name, key = state[0], np.asarray(state[1])
         if name != "jax-threefry" or key.shape != self._key.shape:
             raise ValueError("set_state: state must come from shim's get_state() on this backend")
-        self._key._assign(jnp.asarray(key, dtype=self._key.dtype))
+        self._key.value = jnp.asarray(key, dtype=self._key.dtype)
 
 
 class RandomState(_Stream):
@@ -451,7 +456,7 @@ class RandomState(_Stream):
 
     def seed(self, seed=None) -> None:
         """Reseed the stream in place (the key array keeps its identity)."""
-        self._key._assign(_seed_key(seed))
+        self._key.value = _seed_key(seed)
 
     def random_sample(self, size=None):
         return self._draw(_uniform, _shape(size), _float(), 0.0, 1.0)
@@ -467,7 +472,7 @@ class RandomState(_Stream):
     def randint(self, low, high=None, size=None, dtype=int):
         if high is None:
             low, high = 0, low
-        _require((_param(low), _param(high)), lambda l, h: np.all(l < h), "low >= high")
+        _require((_param(low), _param(high)), lambda lo, hi: np.all(lo < hi), "low >= high")
         dtype = jax.dtypes.canonicalize_dtype(np.dtype(dtype))
         return self._draw(_integers, _shape(size, _param(low), _param(high)), dtype, low, high)
 
@@ -495,7 +500,7 @@ class Generator(_Stream):
             low, high = 0, low
         if endpoint:
             high = _param(high) + 1
-        _require((_param(low), _param(high)), lambda l, h: np.all(l < h),
+        _require((_param(low), _param(high)), lambda lo, hi: np.all(lo < hi),
                  "low > high" if endpoint else "low >= high")
         dtype = jax.dtypes.canonicalize_dtype(np.dtype(dtype))
         return self._draw(_integers, _shape(size, _param(low), _param(high)), dtype, low, high)

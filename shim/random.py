@@ -15,6 +15,7 @@ import functools
 import numpy as np
 
 from . import _backend, _random
+from ._numba import seed_compiled_generator
 
 __all__ = ["default_rng", "RandomState"]
 
@@ -58,7 +59,6 @@ def seed(seed=None):
     """
     if _STATE.name == "numpy":
         np.random.seed(seed)
-        from ._numba import seed_compiled_generator
         seed_compiled_generator()
         return None
     return _random.DEFAULT.seed(seed)

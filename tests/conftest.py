@@ -6,9 +6,9 @@ import os
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
+from oracle import check
 
 import shim
-from oracle import check
 
 settings.register_profile(
     "ci", max_examples=int(os.environ.get("SHIM_HYPOTHESIS_EXAMPLES", "150")), deadline=None,

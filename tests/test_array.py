@@ -9,9 +9,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
+from oracle import assert_same
 
 import shim
-from oracle import assert_same
 
 A = np.arange(12.0).reshape(3, 4) - 5.5
 
@@ -224,6 +224,10 @@ def test_view_method_and_flat(oracle):
         return a, a.flat[[1, 5]], list(a.flat)[:3], len(a.flat)
 
     oracle(run, A)
+
+
+def test_membership_in_flat(oracle):
+    oracle(lambda a: (A[1, 2] in a.flat, 3.5 in a.flat, A[0, 0] in a.T.flat, 7.0 in a), A)
 
 
 def test_view_reinterpreting_dtype():

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import shim
-from shim import _registry
+from shim._dispatch import _registry
 
 
 def test_switch_and_context_manager():

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from oracle import assert_same
 
 import shim
-from oracle import assert_same
 
 
 class Accumulator:

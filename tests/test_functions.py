@@ -75,6 +75,7 @@ CASES = [
     # linear algebra
     ("dot-family", lambda a, b: (np.dot(a, b), np.matmul(a, b), a @ b, np.inner(a, a), np.outer(a[0], b[:, 0]), np.vdot(a, a), np.tensordot(a, b, 1)), A, B),
     ("einsum", lambda a, b: (np.einsum("ij,jk->ik", a, b), np.einsum("ii", a[:, :3]), np.einsum("ij->j", a)), A, B),
+    ("kron-promotes-like-numpy", lambda a, b: (np.kron(a, b), np.kron(b, a)), I, F32[:2, :2]),
     ("kron-cross-trace", lambda a: (np.kron(a[:2, :2], a[:2, :2]), np.cross(a[0, :3], a[1, :3]), np.trace(a), np.diag(a), np.diagonal(a, 1), np.tril(a), np.triu(a, 1)), A),
     ("linalg-solve-inv-det", lambda s, v: (np.linalg.solve(s, v[:4]), np.linalg.inv(s), np.linalg.det(s), np.linalg.slogdet(s)), SQ, V),
     ("linalg-eig", lambda s: (np.linalg.eig(s @ s.T).eigenvalues, np.linalg.eigvals(np.diag(np.diag(s))), np.linalg.eigh(s).eigenvalues), SPD),
@@ -223,7 +224,7 @@ def test_fallback_warns_once_and_can_be_configured():
 
 
 def _fallback_entries():
-    from shim import _registry
+    from shim._dispatch import _registry
     return [e for e in _registry.BY_NAME.values() if e.status == "fallback"]
 
 

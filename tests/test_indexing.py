@@ -6,9 +6,9 @@ import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
+from oracle import assert_same, check
 
 import shim
-from oracle import assert_same, check
 
 SHAPES = hnp.array_shapes(min_dims=0, max_dims=4, min_side=0, max_side=5)
 NONEMPTY_SHAPES = hnp.array_shapes(min_dims=1, max_dims=4, min_side=1, max_side=5)
@@ -308,7 +308,7 @@ def test_index_loop_compiles_one_kernel():
 
 
 def _cache_sizes():
-    from shim import _kernels
+    from shim._array import _kernels
     return sum(k._cache_size() for k in _kernels._WRITE.values())
 
 

@@ -13,9 +13,9 @@ import weakref
 import jax
 import numpy as np
 import pytest
+from oracle import assert_same
 
 import shim
-from oracle import assert_same
 
 rng = np.random.default_rng(0)
 PARAMS = types.SimpleNamespace(GAIN=1.0)    # a configuration namespace

@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 
 import shim
-from shim._numba import NumbaCompileError, NumbaFunction
+from shim import NumbaCompileError
+from shim._numba import NumbaFunction
 
 
 @pytest.fixture(autouse=True)

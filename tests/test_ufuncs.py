@@ -5,9 +5,9 @@ import operator
 
 import numpy as np
 import pytest
+from oracle import check, default_rtol
 
 import shim
-from oracle import check, default_rtol
 
 ALL_UFUNCS = sorted({u for u in vars(np).values() if isinstance(u, np.ufunc)},
                     key=lambda u: u.__name__)
@@ -405,7 +405,8 @@ def test_integer_negative_powers_inside_jit_are_truncated():
 
 # --- broadcasting properties ---------------------------------------------------------------
 
-from hypothesis import given, strategies as st  # noqa: E402
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
 _BROADCAST_UFUNCS = [np.add, np.subtract, np.multiply, np.maximum, np.less_equal, np.arctan2,

@@ -14,8 +14,7 @@ written in place and passed to NumPy functions.
 """
 import math as _math
 
-
-
+from . import fft, linalg
 from ._base import DTYPES as _DTYPES
 from ._creation import *  # noqa: F401,F403
 from ._creation import __all__ as _creation_all
@@ -25,7 +24,6 @@ from ._elementwise import *  # noqa: F401,F403
 from ._elementwise import __all__ as _elementwise_all
 from ._functions import *  # noqa: F401,F403
 from ._functions import __all__ as _functions_all
-from . import fft, linalg
 
 __array_api_version__ = "2025.12"
 

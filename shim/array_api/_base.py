@@ -6,7 +6,7 @@ import numpy as np
 
 from .._array import JaxArray, to_jax, wrap
 
-__all__ = ["DTYPES", "value", "values", "result", "dtype_of", "check_dtype", "array", "place"]
+__all__ = ["DTYPES", "value", "values", "result", "check_dtype", "array", "place"]
 
 # The standard's dtypes, as the NumPy dtypes that JaxArray.dtype reports.
 DTYPES = {name: np.dtype(name) for name in (
@@ -34,11 +34,6 @@ def result(r):
     if isinstance(r, list):
         return tuple(result(item) for item in r)
     return r
-
-
-def dtype_of(x):
-    """The NumPy dtype of an array (JaxArray, jax or NumPy array)."""
-    return np.dtype(x.dtype)
 
 
 def check_dtype(dtype, func: str, arg: str = "dtype"):

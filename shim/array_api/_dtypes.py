@@ -81,7 +81,10 @@ def isdtype(dtype, kind) -> bool:
 
 
 def finfo(type, /):
-    """Machine limits of a floating dtype (or an array's dtype): bits, eps, max, min, smallest_normal, dtype."""
+    """Machine limits of a floating dtype (or an array's dtype).
+
+    Returns bits, eps, max, min, smallest_normal and dtype.
+    """
     dt = check_dtype(_dtype_or_array(type), "finfo", "type")
     if dt.kind not in "fc":
         raise TypeError(f"finfo: {dt} is not a floating dtype; allowed: float32, float64, "
@@ -98,7 +101,10 @@ def iinfo(type, /):
 
 
 class FloatInfo:
-    """What :func:`finfo` returns: ``bits`` (int), ``eps``, ``max``, ``min``, ``smallest_normal`` (float), ``dtype``."""
+    """What :func:`finfo` returns.
+
+    ``bits`` (int), ``eps``, ``max``, ``min``, ``smallest_normal`` (float), ``dtype``.
+    """
 
     __module__ = "shim.array_api"
     __slots__ = ("bits", "eps", "max", "min", "smallest_normal", "dtype")

@@ -155,7 +155,8 @@ _STANDARD_VALUES = {
     # acos... of complex arguments take NumPy's branch cuts, which are the standard's.
     **{"a" + name[3:]: _by_kind(getattr(jnp, name), safe)
        for name, safe in BRANCH_CUT_SAFE.items()},
-    "sign": jax.jit(lambda x: jnp.where(x == 0, jnp.zeros_like(x), jnp.sign(x))), "floor_divide": _floor_divide, "remainder": _remainder,
+    "sign": jax.jit(lambda x: jnp.where(x == 0, jnp.zeros_like(x), jnp.sign(x))),
+    "floor_divide": _floor_divide, "remainder": _remainder,
 }
 
 _generate(UNARY, "x", "_unary(x, ")

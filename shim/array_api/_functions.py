@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import builtins
 import math
-from collections import namedtuple
 import operator
+from collections import namedtuple
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._array import JaxArray, wrap
+from .._array import JaxArray, reshaped, wrap
 from ._base import array, check_dtype, result, value, values
 
 __all__ = [
@@ -176,7 +176,7 @@ def reshape(x, /, shape, *, copy=None) -> JaxArray:
     shape = (shape,) if isinstance(shape, int) else tuple(shape)
     if copy:
         return wrap(jnp.reshape(x.value, shape))
-    view = x._reshaped(_resolve_shape(shape, x.size))
+    view = reshaped(x, _resolve_shape(shape, x.size))
     if view is not None:
         return view
     if copy is False:
@@ -452,7 +452,10 @@ def diff(x, /, *, axis=-1, n=1, prepend=None, append=None) -> JaxArray:
 # --- indexing ---------------------------------------------------------------------------
 
 def take(x, indices, /, *, axis=None) -> JaxArray:
-    """Elements of ``x`` at ``indices`` along ``axis`` (optional for 1-D); negative indices count from the end."""
+    """Elements of ``x`` at ``indices`` along ``axis`` (optional for 1-D).
+
+    Negative indices count from the end.
+    """
     v, i = value(x), value(indices)
     if axis is None:
         if v.ndim != 1:

@@ -13,6 +13,8 @@ import warnings
 
 import numpy as np
 
+from shim._dispatch import public_names
+
 __all__ = ["UFUNC_METHODS", "GROUPS", "enumerate_callables", "resolve", "group_of", "dispatches",
            "is_dispatchable"]
 
@@ -25,11 +27,6 @@ GROUPS = ("numpy", "numpy.linalg", "numpy.fft", "numpy.random", "numpy.random.Ge
 _MODULES = {"numpy": np, "numpy.linalg": np.linalg, "numpy.fft": np.fft, "numpy.random": np.random}
 
 
-def _public(module):
-    names = getattr(module, "__all__", None) or [n for n in dir(module) if not n.startswith("_")]
-    return sorted(set(names))
-
-
 def _is_function(obj) -> bool:
     return callable(obj) and not isinstance(obj, (type, types.ModuleType))
 
@@ -40,15 +37,15 @@ def enumerate_callables() -> list[str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         for prefix, module in _MODULES.items():
-            for name in _public(module):
+            for name in public_names(module):
                 obj = getattr(module, name, None)
                 if obj is not None and _is_function(obj):
                     names.append(f"{prefix}.{name}")
                     if isinstance(obj, np.ufunc) and obj.__name__ == name:
                         names.extend(f"{prefix}.{name}.{m}" for m in _ufunc_methods(obj))
-    names.extend(f"numpy.random.Generator.{n}" for n in _public(np.random.Generator)
+    names.extend(f"numpy.random.Generator.{n}" for n in public_names(np.random.Generator)
                  if callable(getattr(np.random.Generator, n)))
-    names.extend(f"numpy.ndarray.{n}" for n in _public(np.ndarray)
+    names.extend(f"numpy.ndarray.{n}" for n in public_names(np.ndarray)
                  if callable(getattr(np.ndarray, n)))
     return names
 

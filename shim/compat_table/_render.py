@@ -151,7 +151,8 @@ def _markdown(rows, excluded):
     out += [md_excluded(r) for r in excluded]
     out += ["- ufunc methods NumPy rejects for a ufunc: `reduce`, `accumulate`, `reduceat` and "
             "`outer` exist only for binary ufuncs with one output, `at` only for ufuncs with "
-            "one output, and generalized ufuncs (`matmul`, `vecdot`...) have none.", "- classes, dtypes and modules (`numpy.float64`, `numpy.random.PCG64`): "
+            "one output, and generalized ufuncs (`matmul`, `vecdot`...) have none.",
+            "- classes, dtypes and modules (`numpy.float64`, `numpy.random.PCG64`): "
             "not functions.", ""]
     out += ["## Hand-written samples", "",
             "Every other row's sample comes from the rules in `shim/compat_table/_samples.py`.", ""]
@@ -167,7 +168,7 @@ def _rst_text(text: str) -> str:
     return text
 
 
-def _rst_title(text, underline):
+def _rst_title(text):
     """A heading as a rubric: the file is included into a page, where sections cannot nest."""
     return [f".. rubric:: {text}", ""]
 
@@ -182,23 +183,24 @@ def _rst_table(header, body):
 
 def _rst(rows, excluded):
     v = versions()
-    out = _rst_title("NumPy API coverage, measured", "=")
+    out = _rst_title("NumPy API coverage, measured")
     out += [_rst_text(_intro(v)), ""]
-    out += _rst_title("Summary", "-")
+    out += _rst_title("Summary")
     out += _rst_table(["status", *COLUMNS], [[label, *texts] for label, texts in _summary(rows)])
     native, total = _dispatchable(rows)
     out += [_DISPATCHABLE_TEXT.format(native=native, total=total, share=100 * native / total), ""]
     for group, chunk in _groups(rows):
-        out += _rst_title(_rst_text(group), "-")
+        out += _rst_title(_rst_text(group))
         out += _rst_table(["callable", *COLUMNS, "notes"],
                           [[f"``{r['name']}``", *(_rst_text(r["cells"][c]) for c in COLUMNS),
                             _rst_text(_notes(r))] for r in chunk])
-    out += _rst_title("Excluded", "-")
+    out += _rst_title("Excluded")
     out += [f"- ``{r['name']}``: {_rst_text(r['excluded'])}" for r in excluded]
     out += ["- ufunc methods NumPy rejects for a ufunc: ``reduce``, ``accumulate``, ``reduceat`` "
             "and ``outer`` exist only for binary ufuncs with one output, ``at`` only for ufuncs "
-            "with one output, and generalized ufuncs (``matmul``, ``vecdot``...) have none.", "- classes, dtypes and modules: not functions.", ""]
-    out += _rst_title("Hand-written samples", "-")
+            "with one output, and generalized ufuncs (``matmul``, ``vecdot``...) have none.",
+            "- classes, dtypes and modules: not functions.", ""]
+    out += _rst_title("Hand-written samples")
     out += [f"- ``{name}``" for name in _hand_names(rows)]
     return "\n".join(out) + "\n"
 

@@ -26,7 +26,14 @@ import warnings
 import numpy as np
 
 import shim
-from shim._numba import NumbaCompileError
+from shim._dispatch import forget_fallback_warnings
+from shim._errors import (
+    DATA_DEPENDENT_SHAPE,
+    NO_JAX_IMPLEMENTATION,
+    TRACED_VALUE,
+    NumbaCompileError,
+    TracingError,
+)
 
 from . import _callables, _samples
 
@@ -121,7 +128,6 @@ def _reference(name, kind, numpy_obj, ufunc):
 
 def _run_column(column, name, kind, factory, source, expected):
     import shim
-    from shim import _functions
     args, kwargs, _ = factory()
     _, leaves, constants = _render(name, kind, args, kwargs)
     backend = "numpy" if column in ("numpy", "numba") else "jax"
@@ -136,7 +142,7 @@ def _run_column(column, name, kind, factory, source, expected):
             leaves = [(np.random.default_rng(0) if column == "numba" else shim.random.default_rng(0)),
                       *leaves]
         smoke = _define(source, namespace, constants)
-        _functions._ANNOUNCED.clear()
+        forget_fallback_warnings()
         with warnings.catch_warnings(record=True) as seen, _quiet(), \
                 shim.config.override(fallback="warn"):
             warnings.simplefilter("always")
@@ -157,7 +163,7 @@ def _run_column(column, name, kind, factory, source, expected):
     if problem:
         return f"mismatch: {problem}", None
     if fallback is not None:
-        return "fallback", _fallback_reason(str(fallback.message))
+        return "fallback", fallback.message.reason
     if host:
         return "fallback", "NumPy ran on a host copy (the result is a numpy.ndarray)"
     return "native", None
@@ -325,26 +331,20 @@ def _short(exc: BaseException, limit: int = 90) -> str:
 
 
 def _error_reason(column, exc):
-    message = str(exc)
-    module = type(exc).__module__ or ""
-    if column == "numba" and re.search(r"Use of unsupported NumPy function|Unknown attribute "
-                                       r"'[^']+' of type [Mm]odule[( ]", message):
-        return "Numba has no implementation of this function"
-    if column == "numba" and module.startswith("numba"):
-        return "Numba unsupported: " + _short(exc, 70).split(": ", 1)[-1]
+    """The cell text for ``exc``, from the reason it carries where it is one of shim's."""
     if column == "numba" and isinstance(exc, NumbaCompileError):
-        return _short(NumbaCompileError(exc.reason), 70).replace(
+        if exc.unsupported_function:
+            return "Numba has no implementation of this function"
+        return _short(NumbaCompileError(exc.reason, reason=exc.reason), 70).replace(
             "NumbaCompileError: ", "Numba unsupported: ")
-    if column == "jax-jit" and "needs a concrete value, but inside jit" in message:
-        return f"{message.split(' needs a concrete value', 1)[0]} of a traced array inside jit"
-    if column == "jax-jit" and "depends on array values" in message:
-        return "data-dependent shape inside jit"
-    if column == "jax-jit" and "cannot be used inside jit" in message:
-        return "no JAX implementation; refused inside jit" if "JAX has no implementation" \
-            in message else "host-only operation; refused inside jit"
+    if column == "numba" and (type(exc).__module__ or "").startswith("numba"):
+        return "Numba unsupported: " + _short(exc, 70).split(": ", 1)[-1]
+    if column == "jax-jit" and isinstance(exc, TracingError):
+        if exc.reason == TRACED_VALUE:
+            return f"{exc.function} of a traced array inside jit"
+        if exc.reason == DATA_DEPENDENT_SHAPE:
+            return "data-dependent shape inside jit"
+        if exc.reason == NO_JAX_IMPLEMENTATION:
+            return "no JAX implementation; refused inside jit"
+        return "host-only operation; refused inside jit"
     return _short(exc)
-
-
-def _fallback_reason(message: str) -> str:
-    match = re.search(r"\(([^()]*)\)", message)
-    return match.group(1) if match else _first_line(message)

@@ -1,4 +1,4 @@
-"""NumPy ufuncs on JaxArrays: ``__array_ufunc__`` (NEP 13) and the operators.
+"""NumPy ufuncs on JaxArrays: calls, in-place operators and ``out=``.
 
 Dtypes are NumPy's: ``ufunc.resolve_dtypes`` picks the inner loop (NEP 50 rules
 for Python scalars included), and a :class:`Loop` casts the operands to the
@@ -9,6 +9,15 @@ loop is one cached ``jax.jit`` kernel.
 single fused kernel: compute, cast with ``casting``, apply ``where``, write into
 the output's root. An ``out`` that is a NumPy array is computed by NumPy on
 host copies, so ``ndarray += JaxArray`` updates the ndarray.
+
+The Python operators of JaxArray are generated here from one table
+(:func:`install_operators`); the ufunc methods (``reduce``, ``at``...) are in
+:mod:`._ufunc_methods`, and ``__array_ufunc__`` in :mod:`._protocols`.
+
+The route of ``x[1:3] += 1``: ``x[1:3]`` is a view (:mod:`shim._array._core`);
+its ``__iadd__`` is :func:`inplace`, which resolves NumPy's loop and applies
+one fused kernel to the view's elements in ``x`` (:func:`shim._array.update`);
+the final ``x[1:3] = view`` sees that the view was written and does nothing.
 """
 from __future__ import annotations
 
@@ -17,17 +26,16 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from . import _indexing, _kernels
-from ._array import JaxArray, wrap
-from ._branch_cuts import BRANCH_CUT_SAFE
+from .._array import UNSUPPORTED_KINDS, JaxArray, apply_update, dtype_token, to_host, wrap
+from .._branch_cuts import BRANCH_CUT_SAFE
 
-__all__ = ["array_ufunc", "call", "install_operators", "JAX_UFUNCS", "jax_ufunc"]
+__all__ = ["call", "call_entry", "inplace", "install_operators", "find_loop", "checked_loop",
+           "loop_operands", "cast", "as_mask", "on_host", "ufunc_update", "JAX_UFUNCS"]
 
 _BOOL = np.dtype(bool)
 _FLOAT16, _FLOAT32 = np.dtype(np.float16), np.dtype(np.float32)
 #: Ufuncs whose value depends on the dtype's precision: never computed in a wider type.
 _PRECISION_DEFINED = frozenset({np.spacing, np.nextafter})
-_UNSUPPORTED_KINDS = "OSUVMm"
 _COMPARISONS = frozenset({np.less, np.less_equal, np.greater, np.greater_equal,
                           np.equal, np.not_equal})
 
@@ -132,7 +140,7 @@ class Loop:
                             "datetime types, which JAX lacks)")
         dtypes = tuple(jax.dtypes.canonicalize_dtype(d) for d in dtypes)
         for d in dtypes:
-            if d.kind in _UNSUPPORTED_KINDS:
+            if d.kind in UNSUPPORTED_KINDS:
                 raise TypeError(f"numpy.{ufunc.__name__}: dtype {d} is not supported by JAX; "
                                 "allowed: bool, integer, floating and complex types")
         self.ufunc = ufunc
@@ -166,21 +174,21 @@ class Loop:
                     for a, d in zip(args, self.in_dtypes)]
         result = self._jfunc(*args)
         if self.ufunc.nout == 1:
-            return _cast(result, self.out_dtypes[0])
-        return tuple(_cast(r, d) for r, d in zip(result, self.out_dtypes))
+            return cast(result, self.out_dtypes[0])
+        return tuple(cast(r, d) for r, d in zip(result, self.out_dtypes))
 
     def __repr__(self):
         return f"Loop({self.ufunc.__name__}, {self.in_dtypes} -> {self.out_dtypes})"
 
 
-def _cast(x, dtype):
+def cast(x, dtype):
     return x if x.dtype == dtype else x.astype(dtype)
 
 
 _LOOPS: dict = {}
 
 
-def _loop(ufunc, tokens, signature=None, casting="same_kind") -> Loop:
+def find_loop(ufunc, tokens, signature=None, casting="same_kind") -> Loop:
     key = (ufunc, tokens) if signature is None and casting == "same_kind" else \
         (ufunc, tokens, signature, casting)
     loop = _LOOPS.get(key)
@@ -197,7 +205,7 @@ def _loop(ufunc, tokens, signature=None, casting="same_kind") -> Loop:
     return loop
 
 
-def _checked_loop(loop, ufunc, inputs, tokens, signature=None, casting="same_kind"):
+def checked_loop(loop, ufunc, inputs, tokens, signature=None, casting="same_kind"):
     """Apply NEP 50's rule for out-of-range Python ints (comparisons still work)."""
     for i, lo, hi in loop.int_limits:
         value = inputs[i]
@@ -208,13 +216,13 @@ def _checked_loop(loop, ufunc, inputs, tokens, signature=None, casting="same_kin
                 raise OverflowError(f"Python integer {value} out of bounds for {loop.in_dtypes[i]}")
             wide = np.dtype(np.int64) if -2**63 <= value < 2**63 else np.dtype(np.float64)
             tokens = tokens[:i] + (wide,) + tokens[i + 1:]
-            return _loop(ufunc, tokens, signature, casting)
+            return find_loop(ufunc, tokens, signature, casting)
     return loop
 
 
 # --- operands ----------------------------------------------------------------------------
 
-def _operands(inputs, skip=None):
+def loop_operands(inputs, skip=None):
     """(values, dtype tokens) for a loop, or (NotImplemented, None) for foreign types.
 
     ``skip`` is the output array of a fused in-place call: its value is not read here.
@@ -224,8 +232,8 @@ def _operands(inputs, skip=None):
     for x in inputs:
         t = type(x)
         if t is JaxArray:
-            values.append(None if x is skip else x._value if x._base is None else x.value)
-            tokens.append(x._dtype)
+            values.append(None if x is skip else x.value)
+            tokens.append(dtype_token(x))
         elif t is float or t is int or t is complex:
             values.append(x)
             tokens.append(t)
@@ -266,39 +274,27 @@ def _run(loop, values):
 
 # --- __call__ --------------------------------------------------------------------------
 
-def array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    """``JaxArray.__array_ufunc__``: NumPy ufuncs and their methods on JaxArrays."""
-    if method == "__call__":
-        if kwargs:
-            return _call_with_options(ufunc, inputs, kwargs)
-        return call(ufunc, inputs)
-    handler = METHODS.get(method)
-    if handler is None:
-        return NotImplemented
-    return handler(ufunc, inputs, kwargs)
-
 
 def call(ufunc, inputs, kwargs=None):
     """``ufunc(*inputs, **kwargs)`` with JAX; NotImplemented for foreign operand types."""
     if kwargs:
-        return _call_with_options(ufunc, inputs, dict(kwargs))
+        return call_with_options(ufunc, inputs, dict(kwargs))
     n = len(inputs)
     if n == 1 and type(inputs[0]) is JaxArray:                # the common unary case
         x = inputs[0]
-        values = (x._value if x._base is None else x.value,)
-        tokens = (x._dtype,)
+        values = (x.value,)
+        tokens = (dtype_token(x),)
     elif n == 2 and type(inputs[0]) is JaxArray and type(inputs[1]) is JaxArray:
         x, y = inputs
-        values = (x._value if x._base is None else x.value,
-                  y._value if y._base is None else y.value)
-        tokens = (x._dtype, y._dtype)
+        values = (x.value, y.value)
+        tokens = (dtype_token(x), dtype_token(y))
     else:
-        values, tokens = _operands(inputs)
+        values, tokens = loop_operands(inputs)
         if values is NotImplemented:
             return NotImplemented
-    loop = _LOOPS.get((ufunc, tokens)) or _loop(ufunc, tokens)
+    loop = _LOOPS.get((ufunc, tokens)) or find_loop(ufunc, tokens)
     if loop.int_limits:
-        loop = _checked_loop(loop, ufunc, inputs, tokens)
+        loop = checked_loop(loop, ufunc, inputs, tokens)
     if loop.check is not None:
         loop.check(inputs)
     try:
@@ -311,35 +307,44 @@ def call(ufunc, inputs, kwargs=None):
     return tuple(map(wrap, result, loop.out_dtypes))
 
 
+def call_entry(entry, args, kwargs):
+    """The registry's caller for ufunc entries: ``entry``'s ufunc on ``args``."""
+    result = call(entry.numpy_func, args, kwargs)
+    if result is NotImplemented:
+        raise TypeError(f"{entry.name}: unsupported operand types "
+                        f"{', '.join(type(a).__name__ for a in args)}")
+    return result
+
+
 def inplace(ufunc, target: JaxArray, other):
     """``target op= other``: one fused kernel writing into ``target``'s root."""
     t = type(other)
     if t is float or t is int or t is complex or (t is JaxArray and other is not target):
         # The common case, without the generic machinery.
         if t is JaxArray:
-            value, token, shape = (other._value if other._base is None else other.value,
-                                   other._dtype, other.shape)
+            value, token, shape = other.value, dtype_token(other), other.shape
         else:
             value, token, shape = other, t, ()
-        loop = _LOOPS.get((ufunc, (target._dtype, token))) or _loop(ufunc, (target._dtype, token))
+        tokens = (dtype_token(target), token)
+        loop = _LOOPS.get((ufunc, tokens)) or find_loop(ufunc, tokens)
         if loop.int_limits:
-            loop = _checked_loop(loop, ufunc, (target, other), (target._dtype, token))
+            loop = checked_loop(loop, ufunc, (target, other), tokens)
         if loop.check is not None:
             loop.check((target, other))
-        if loop.out_dtypes[0] is not target._dtype:
-            _check_cast(ufunc, loop.out_dtypes[0], target._dtype, "same_kind")
+        if loop.out_dtypes[0] is not dtype_token(target):
+            _check_cast(ufunc, loop.out_dtypes[0], dtype_token(target), "same_kind")
         if shape and shape != target.shape:
             _check_shapes(ufunc, [target.shape, shape], target.shape)
-        target._update((_ufunc_update, loop, (0,), False), (value,))
+        apply_update(target, (ufunc_update, loop, (0,), False), (value,))
         return target
     inputs = (target, other)
-    values, tokens = _operands(inputs, skip=target)
+    values, tokens = loop_operands(inputs, skip=target)
     if values is NotImplemented:
         raise TypeError(f"{ufunc.__name__}: unsupported operand type for in-place operation: "
                         f"{type(other).__name__}")
-    loop = _LOOPS.get((ufunc, tokens)) or _loop(ufunc, tokens)
+    loop = _LOOPS.get((ufunc, tokens)) or find_loop(ufunc, tokens)
     if loop.int_limits:
-        loop = _checked_loop(loop, ufunc, inputs, tokens)
+        loop = checked_loop(loop, ufunc, inputs, tokens)
     if loop.check is not None:
         loop.check(inputs)
     _write_fused(loop, inputs, values, target, "same_kind", None)
@@ -349,7 +354,7 @@ def inplace(ufunc, target: JaxArray, other):
 _OPTIONS = ("out", "where", "dtype", "signature", "casting", "order", "subok")
 
 
-def _call_with_options(ufunc, inputs, kwargs):
+def call_with_options(ufunc, inputs, kwargs):
     name = ufunc.__name__
     for key in kwargs:
         if key not in _OPTIONS:
@@ -357,7 +362,7 @@ def _call_with_options(ufunc, inputs, kwargs):
     outs = _normalize_out(ufunc, kwargs.pop("out", None))
     where = kwargs.pop("where", True)
     if outs is not None and any(isinstance(o, np.ndarray) for o in outs):
-        return _on_host(ufunc, "__call__", inputs, dict(kwargs, out=outs, where=where))
+        return on_host(ufunc, "__call__", inputs, dict(kwargs, out=outs, where=where))
     casting = kwargs.get("casting", "same_kind")
     signature = kwargs.get("signature")
     dtype = kwargs.get("dtype")
@@ -368,18 +373,18 @@ def _call_with_options(ufunc, inputs, kwargs):
     elif signature is not None:
         signature = _normalize_signature(ufunc, signature)
     target = outs[0] if outs is not None and ufunc.nout == 1 and type(outs[0]) is JaxArray else None
-    values, tokens = _operands(inputs, skip=target)
+    values, tokens = loop_operands(inputs, skip=target)
     if values is NotImplemented:
         if outs is not None:
             raise TypeError(f"{name}: unsupported operand types "
                             f"{', '.join(type(x).__name__ for x in inputs)}")
         return NotImplemented
-    loop = _loop(ufunc, tokens, signature, casting)
+    loop = find_loop(ufunc, tokens, signature, casting)
     if loop.int_limits:
-        loop = _checked_loop(loop, ufunc, inputs, tokens, signature, casting)
+        loop = checked_loop(loop, ufunc, inputs, tokens, signature, casting)
     if loop.check is not None:
         loop.check(inputs)
-    mask = None if where is True else _as_mask(where, name)
+    mask = None if where is True else as_mask(where, name)
     if target is not None:
         _write_fused(loop, inputs, values, target, casting, mask)
         return target
@@ -399,7 +404,7 @@ def _call_with_options(ufunc, inputs, kwargs):
         if mask is None:
             o[...] = r
         else:
-            o._update((_masked_assign,), (r, mask))
+            apply_update(o, (_masked_assign,), (r, mask))
         final.append(o)
     return final[0] if ufunc.nout == 1 else tuple(final)
 
@@ -413,19 +418,19 @@ def _write_fused(loop, inputs, values, target, casting, mask):
     args = [v for v in values if v is not None] if self_positions else list(values)
     if mask is not None:
         args.append(mask)
-    target._update((_ufunc_update, loop, self_positions, mask is not None), args)
+    apply_update(target, (ufunc_update, loop, self_positions, mask is not None), args)
 
 
-def _ufunc_update(region, loop, self_positions, use_mask, *args):
+def ufunc_update(region, loop, self_positions, use_mask, *args):
     args = list(args)
     mask = args.pop() if use_mask else None
     for p in self_positions:
         args.insert(p, region)
-    result = jnp.broadcast_to(_cast(loop.apply(*args), region.dtype), region.shape)
+    result = jnp.broadcast_to(cast(loop.apply(*args), region.dtype), region.shape)
     return result if mask is None else jnp.where(mask, result, region)
 
 
-_ufunc_update.elementwise = True     # a deferred masked read may record it (see _array)
+ufunc_update.elementwise = True     # a deferred masked read may record it (see _array)
 
 
 def _masked_assign(region, value, mask):
@@ -436,8 +441,8 @@ def _check_out(ufunc, result_dtype, out, casting, input_shapes):
     if type(out) is not JaxArray:
         raise TypeError(f"{ufunc.__name__}: 'out' must be a JaxArray, a numpy.ndarray or None, "
                         f"got {type(out).__name__}")
-    if result_dtype is not out._dtype:
-        _check_cast(ufunc, result_dtype, out._dtype, casting)
+    if result_dtype is not dtype_token(out):
+        _check_cast(ufunc, result_dtype, dtype_token(out), casting)
     shape = out.shape
     for s in input_shapes:
         if s != shape and s != ():
@@ -493,7 +498,7 @@ def _normalize_signature(ufunc, signature):
     return tuple(None if s is None else np.dtype(s) for s in signature)
 
 
-def _as_mask(where, name):
+def as_mask(where, name):
     value = where.value if type(where) is JaxArray else where
     mask = jnp.asarray(value)
     if mask.dtype != _BOOL:
@@ -501,261 +506,12 @@ def _as_mask(where, name):
     return mask
 
 
-def _host(x):
-    if type(x) is JaxArray:
-        return np.asarray(x)
-    if type(x) is tuple:
-        return tuple(_host(i) for i in x)
-    if isinstance(x, jax.Array):
-        return np.asarray(x)
-    return x
-
-
-def _on_host(ufunc, method, inputs, kwargs):
+def on_host(ufunc, method, inputs, kwargs):
     """Run the ufunc with NumPy on host copies (used when an output is a NumPy array)."""
-    inputs = [_host(x) for x in inputs]
-    kwargs = {k: _host(v) for k, v in kwargs.items()}
+    inputs = [to_host(x) for x in inputs]
+    kwargs = {k: to_host(v) for k, v in kwargs.items()}
     return getattr(ufunc, method)(*inputs, **kwargs) if method != "__call__" \
         else ufunc(*inputs, **kwargs)
-
-
-# --- methods: reduce, accumulate, reduceat, outer, at -------------------------------------
-
-_NO_VALUE = np._NoValue
-
-
-def _bind(ufunc, method, names, defaults, inputs, kwargs):
-    if len(inputs) > len(names):
-        raise TypeError(f"{ufunc.__name__}.{method}() takes at most {len(names)} arguments")
-    bound = dict(zip(names, inputs))
-    for key, value in kwargs.items():
-        if key not in names:
-            raise TypeError(f"{ufunc.__name__}.{method}() got an unexpected keyword '{key}'")
-        if key in bound:
-            raise TypeError(f"{ufunc.__name__}.{method}() got multiple values for '{key}'")
-        bound[key] = value
-    for key, value in zip(names, defaults):
-        bound.setdefault(key, value)
-    missing = [n for n, d in zip(names, defaults) if d is _REQUIRED and bound[n] is _REQUIRED]
-    if missing:
-        raise TypeError(f"{ufunc.__name__}.{method}() missing required argument '{missing[0]}'")
-    return bound
-
-
-_REQUIRED = object()
-_JAX_UFUNC_OBJECTS: dict = {}
-
-
-def jax_ufunc(ufunc):
-    """A ``jax.numpy.ufunc`` (with reduce/accumulate/at/...) computing ``ufunc``."""
-    jufunc = _JAX_UFUNC_OBJECTS.get(ufunc)
-    if jufunc is None:
-        jfunc = JAX_UFUNCS.get(ufunc)
-        if jfunc is None:
-            raise TypeError(f"numpy.{ufunc.__name__} has no JAX implementation")
-        if not isinstance(jfunc, jnp.ufunc):
-            jfunc = jnp.frompyfunc(jfunc, ufunc.nin, ufunc.nout, identity=ufunc.identity)
-        jufunc = _JAX_UFUNC_OBJECTS[ufunc] = jfunc
-    return jufunc
-
-
-_PROBES: dict = {}
-
-
-def _probe(ufunc, method, ndim, in_dtype, **options):
-    """Run ``ufunc.method`` with NumPy on a tiny array of this rank and dtype.
-
-    NumPy validates the options exactly as it would for the real call (axes,
-    reorderability, identity with ``where``...) and the probe's dtype is NumPy's
-    result dtype. Results are cached; errors are NumPy's own.
-    """
-    key = (ufunc, method, ndim, in_dtype, tuple(sorted(options.items(), key=str)))
-    result = _PROBES.get(key)
-    if result is None:
-        probe = np.ones((1,) * ndim, dtype=in_dtype)
-        if "where" in options:
-            options["where"] = np.ones_like(probe, dtype=bool)
-        with np.errstate(all="ignore"):
-            if method == "reduceat":
-                out = ufunc.reduceat(probe, [0], **options)
-            else:
-                out = getattr(ufunc, method)(probe, **options)
-        result = _PROBES[key] = jax.dtypes.canonicalize_dtype(np.asarray(out).dtype)
-    return result
-
-
-def _binary_only(ufunc, method):
-    if ufunc.nin != 2 or ufunc.nout != 1:
-        raise ValueError(f"{method} only supported for binary functions")
-
-
-def _array_operand(x, name):
-    if type(x) is JaxArray:
-        return x.value
-    if isinstance(x, (jax.Array, np.ndarray, np.generic, int, float, complex, bool, list, tuple)):
-        return jnp.asarray(x)
-    raise TypeError(f"{name}: expected an array, got {type(x).__name__}")
-
-
-def _finish(name, result, out):
-    if out is None:
-        return wrap(result)
-    if type(out) is tuple:
-        out = out[0]
-    if isinstance(out, np.ndarray):
-        np.copyto(out, np.asarray(result), casting="unsafe")
-        return out
-    if type(out) is not JaxArray:
-        raise TypeError(f"{name}: 'out' must be a JaxArray or numpy.ndarray, got {type(out).__name__}")
-    if out.shape != result.shape:
-        raise ValueError(f"{name}: output array has shape {out.shape}; the result has shape "
-                         f"{result.shape}")
-    out[...] = result
-    return out
-
-
-def _has_host_out(out):
-    return isinstance(out, np.ndarray) or (type(out) is tuple and any(
-        isinstance(o, np.ndarray) for o in out))
-
-
-def _reduce(ufunc, inputs, kwargs):
-    args = _bind(ufunc, "reduce", ("array", "axis", "dtype", "out", "keepdims", "initial", "where"),
-                 (_REQUIRED, 0, None, None, False, _NO_VALUE, True), inputs, kwargs)
-    if _has_host_out(args["out"]):
-        return _on_host(ufunc, "reduce", (args.pop("array"),), args)
-    _binary_only(ufunc, "reduce")
-    a = _array_operand(args["array"], f"{ufunc.__name__}.reduce")
-    axis = args["axis"]
-    axis = tuple(axis) if isinstance(axis, list) else axis
-    options = {"axis": axis, "keepdims": bool(args["keepdims"])}
-    probe_options = dict(options, dtype=args["dtype"])
-    if args["initial"] is not _NO_VALUE and args["initial"] is not None:
-        options["initial"] = probe_options["initial"] = args["initial"]
-    if args["where"] is not True:
-        options["where"] = _as_mask(args["where"], f"{ufunc.__name__}.reduce")
-        probe_options["where"] = True
-    dtype = _probe(ufunc, "reduce", a.ndim, a.dtype, **probe_options)
-    if a.size == 0 and ufunc.identity is None and "initial" not in options and (
-            axis is None or a.ndim == 0 or any(a.shape[ax] == 0 for ax in np.atleast_1d(axis))):
-        raise ValueError(f"zero-size array to reduction operation {ufunc.__name__} which has "
-                         "no identity")
-    if isinstance(axis, tuple) and len(axis) == 1:
-        options["axis"] = axis[0]
-    result = jax_ufunc(ufunc).reduce(a.astype(dtype), **options)
-    return _finish(f"{ufunc.__name__}.reduce", _cast(result, dtype), args["out"])
-
-
-def _accumulate(ufunc, inputs, kwargs):
-    args = _bind(ufunc, "accumulate", ("array", "axis", "dtype", "out"),
-                 (_REQUIRED, 0, None, None), inputs, kwargs)
-    if _has_host_out(args["out"]):
-        return _on_host(ufunc, "accumulate", (args.pop("array"),), args)
-    _binary_only(ufunc, "accumulate")
-    a = _array_operand(args["array"], f"{ufunc.__name__}.accumulate")
-    dtype = _probe(ufunc, "accumulate", a.ndim, a.dtype, axis=args["axis"], dtype=args["dtype"])
-    result = jax_ufunc(ufunc).accumulate(a.astype(dtype), axis=args["axis"])
-    return _finish(f"{ufunc.__name__}.accumulate", _cast(result, dtype), args["out"])
-
-
-def _reduceat(ufunc, inputs, kwargs):
-    args = _bind(ufunc, "reduceat", ("array", "indices", "axis", "dtype", "out"),
-                 (_REQUIRED, _REQUIRED, 0, None, None), inputs, kwargs)
-    if _has_host_out(args["out"]):
-        return _on_host(ufunc, "reduceat", (args.pop("array"), args.pop("indices")), args)
-    _binary_only(ufunc, "reduceat")
-    a = _array_operand(args["array"], f"{ufunc.__name__}.reduceat")
-    indices = np.asarray(args["indices"])
-    n = a.shape[args["axis"]] if a.ndim else 0
-    if indices.size and (indices.min() < 0 or indices.max() >= n):
-        bad = indices[(indices < 0) | (indices >= n)].flat[0]
-        raise IndexError(f"index {bad} out-of-bounds in {ufunc.__name__}.reduceat [0, {n})")
-    dtype = _probe(ufunc, "reduceat", a.ndim, a.dtype, axis=args["axis"], dtype=args["dtype"])
-    result = jax_ufunc(ufunc).reduceat(a.astype(dtype), indices, axis=args["axis"])
-    return _finish(f"{ufunc.__name__}.reduceat", _cast(result, dtype), args["out"])
-
-
-def _outer(ufunc, inputs, kwargs):
-    _binary_only(ufunc, "outer")
-    if len(inputs) != 2:
-        raise TypeError(f"{ufunc.__name__}.outer() takes exactly 2 arguments ({len(inputs)} given)")
-    a, b = inputs
-    ndim_b = np.ndim(b.value if type(b) is JaxArray else b)
-    a_value = a.value if type(a) is JaxArray else jnp.asarray(a) if not isinstance(
-        a, np.ndarray) else a
-    a_expanded = wrap(jnp.reshape(a_value, np.shape(a_value) + (1,) * ndim_b))
-    return call(ufunc, (a_expanded, b), kwargs)
-
-
-_SCATTERS = {np.add: "add", np.multiply: "multiply", np.minimum: "min", np.maximum: "max",
-             np.subtract: "subtract"}
-
-
-def _at(ufunc, inputs, kwargs):
-    if kwargs:
-        raise TypeError(f"{ufunc.__name__}.at() takes no keyword arguments")
-    if len(inputs) not in (2, 3):
-        raise TypeError(f"{ufunc.__name__}.at() takes 2 or 3 arguments ({len(inputs)} given)")
-    a, indices = inputs[:2]
-    b = inputs[2] if len(inputs) == 3 else None
-    if ufunc.nin == 2 and b is None:
-        raise ValueError(f"second operand needed for ufunc {ufunc.__name__}")
-    if ufunc.nin == 1 and b is not None:
-        raise ValueError(f"second operand provided when ufunc is unary: {ufunc.__name__}")
-    if isinstance(a, np.ndarray):
-        _on_host(ufunc, "at", (a, _host(indices)) + (() if b is None else (b,)), {})
-        return None
-    if type(a) is not JaxArray:
-        raise TypeError(f"{ufunc.__name__}.at: the first argument must be a JaxArray or "
-                        f"numpy.ndarray, got {type(a).__name__}")
-    operands = (a,) if b is None else (a, b)
-    values, tokens = _operands(operands, skip=a)
-    if values is NotImplemented:
-        raise TypeError(f"{ufunc.__name__}.at: unsupported operand type {type(b).__name__}")
-    loop = _loop(ufunc, tokens, None, "unsafe")
-    if loop.int_limits:
-        loop = _checked_loop(loop, ufunc, operands, tokens, None, "unsafe")
-    _, layout, firsts = a._target()
-    idx = _indexing.plan(layout, firsts, indices)
-    args = values[1:]
-    if type(idx) is _indexing.Plan:    # no repeated elements: a plain fused update
-        if idx.layout is not None:
-            a._write(idx.layout, idx.lows, (_ufunc_update, loop, (0,), False), args)
-        return None
-    region = layout.index(firsts, idx.region)
-    if region is None:
-        return None
-    region = region[0], _kernels.lows_arg(*region)
-    _indexing.check_device_bounds(idx)
-    # NumPy casts back to the array's dtype after every element; a scatter cannot.
-    kind = _SCATTERS.get(ufunc, "sequential") if loop.out_dtypes[0] == a.dtype else "sequential"
-    a._write(*region, (_ufunc_at, loop, idx.template, kind), [idx.arrays] + args)
-    return None
-
-
-def _ufunc_at(region, loop, template, kind, arrays, *b):
-    index = _indexing.build_index(template, arrays)
-    if kind == "sequential":       # one element at a time, cast back after each
-        step = jnp.frompyfunc(lambda x, *y: _cast(loop.apply(x, *y), region.dtype),
-                              loop.ufunc.nin, 1)
-        return step.at(region, index, *b, inplace=False)
-    value = lax.convert_element_type(b[0], region.dtype)
-    ref = region.at[index]
-    if kind == "add":
-        result = ref.add(value)
-    elif kind == "subtract":
-        result = ref.add(-value)
-    elif kind == "multiply":
-        result = ref.multiply(value)
-    elif kind == "min":
-        result = ref.min(value)
-    else:
-        result = ref.max(value)
-    return _cast(result, region.dtype)
-
-
-METHODS = {"reduce": _reduce, "accumulate": _accumulate, "reduceat": _reduceat,
-            "outer": _outer, "at": _at}
 
 
 # --- operators, generated from one table ------------------------------------------------

@@ -1,18 +1,22 @@
 """JaxArray: a mutable, NumPy-compatible array around a ``jax.Array``.
 
 A JaxArray is either a *root*, which owns a ``jax.Array`` (or a tracer inside
-``jit``), or a *view*: its root plus a :class:`~shim._layout.Layout`. Writes
-replace the root's value with the result of a compiled update kernel and bump
-the root's version; a view caches its gathered value and re-gathers only when
-the root's version has moved.
+``jit``), or a *view*: its root plus a :class:`~shim._array._layout.Layout`.
+Writes replace the root's value with the result of a compiled update kernel
+and bump the root's version; a view caches its gathered value and re-gathers
+only when the root's version has moved.
 
-The NumPy protocols (``__array_ufunc__``, ``__array_function__``), the
-operators and the NumPy-style methods are generated at the end of this module
-from one table each, and delegate to :mod:`shim._ufuncs` and
-:mod:`shim._functions`.
+The class holds storage, indexing, views and conversions. The NumPy
+protocols (``__array_ufunc__``, ``__array_function__``), the operators and the
+NumPy-function methods are installed onto it from the layer above
+(:func:`shim._dispatch.install`), so this module imports no protocol code.
+
+The functions at the end of the module are the internal API that the layers
+above use instead of the private slots: see :mod:`shim._array`.
 """
 from __future__ import annotations
 
+import operator
 import os
 import pickle
 from typing import Any
@@ -21,11 +25,18 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._errors import TRACED_VALUE, TracingError
 from . import _indexing, _kernels
+from ._flat import FlatIterator
 from ._indexing import MaskIndex, Plan
 from ._layout import Layout, normalize_axes
+from ._masked import MaskedRead, masked_copy
+from ._values import broadcast_value, mask_value_shape, shape_of
 
-__all__ = ["JaxArray", "wrap", "to_jax"]
+__all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root", "weak",
+           "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
+           "view", "view_parts", "HotCode"]
 
 _Tracer = jax.core.Tracer
 
@@ -56,6 +67,7 @@ class JaxArray:
     __slots__ = ("_value", "_dtype", "_base", "_layout", "_firsts", "_lows", "_version",
                  "__weakref__")
     __array_priority__ = 100
+    _shim_opaque = True          # not an object whose attributes hold state (see shim._objects)
 
     def __init__(self, value: Any, dtype: Any = None):
         self._value = value = to_jax(value, dtype)
@@ -75,7 +87,7 @@ class JaxArray:
         base = self._base
         if base is None:
             return self._value
-        if type(base) is _MaskedRead:
+        if type(base) is MaskedRead:
             return self._materialize()
         if self._version != base._version:
             self._value = _kernels.read(self._layout)(base._value, self._lows_arg())
@@ -106,7 +118,7 @@ class JaxArray:
     def _target(self):
         """(root, layout, firsts): where this array's elements live."""
         base = self._base
-        if base is not None and type(base) is _MaskedRead:
+        if base is not None and type(base) is MaskedRead:
             self._materialize()
             base = None
         if base is None:
@@ -119,9 +131,9 @@ class JaxArray:
         root._commit(_kernels.write(layout, update)(root._value, lows, *args))
 
     def _update(self, update, args) -> None:
-        """Apply ``update`` (see :mod:`shim._kernels`) to every element of this array."""
+        """Apply ``update`` (see :mod:`shim._array._kernels`) to every element of this array."""
         base = self._base
-        if base is not None and type(base) is _MaskedRead:
+        if base is not None and type(base) is MaskedRead:
             if base.defer(update, args):
                 return
             self._materialize()
@@ -141,7 +153,7 @@ class JaxArray:
 
     def _lows_arg(self):
         """A view's kernel argument for its starts: on the host at first use, then on
-        the device (see :func:`shim._indexing.promote_lows`)."""
+        the device (see :func:`shim._array._indexing.promote_lows`)."""
         lows = self._lows
         if type(lows) is np.ndarray:
             lows = self._lows = _indexing.promote_lows(lows)
@@ -153,7 +165,7 @@ class JaxArray:
     def base(self) -> "JaxArray | None":
         """The root array this view reads and writes, or ``None`` for a root."""
         base = self._base
-        return None if type(base) is _MaskedRead else base
+        return None if type(base) is MaskedRead else base
 
     # --- attributes ---------------------------------------------------------------------
 
@@ -162,7 +174,7 @@ class JaxArray:
         base = self._base
         if base is None:
             return self._value.shape
-        if type(base) is _MaskedRead:
+        if type(base) is MaskedRead:
             return self._materialize().shape
         return self._layout.shape
 
@@ -216,9 +228,9 @@ class JaxArray:
         return wrap(jnp.imag(self.value))
 
     @property
-    def flat(self) -> "_FlatIterator":
+    def flat(self) -> "FlatIterator":
         """A 1-D handle on the elements in C order: ``x.flat[i]`` and ``x.flat[i] = v``."""
-        return _FlatIterator(self)
+        return FlatIterator(self)
 
     @property
     def device(self):
@@ -254,7 +266,7 @@ class JaxArray:
         root, layout, firsts = self._target()
         plan = _indexing.plan(layout, firsts, index, mask_ok=True)
         if type(plan) is MaskIndex:       # a copy, computed when first needed
-            return _deferred(_MaskedRead(self.value, plan.mask, index), self._dtype)
+            return _deferred(MaskedRead(self.value, plan.mask, index), self._dtype)
         if type(plan) is Plan:
             if plan.layout is None:       # an empty slice of a new axis: nothing to view
                 return wrap(jnp.zeros(plan.shape, self.dtype))
@@ -272,18 +284,18 @@ class JaxArray:
                            idx.arrays))
 
     def __setitem__(self, index, value) -> None:
-        if type(value) is JaxArray and type(value._base) is _MaskedRead:
+        if type(value) is JaxArray and type(value._base) is MaskedRead:
             read = value._base
             if read.index is index and read.source.shape == self.shape:
                 # x[mask] op= v, or x[mask] = y[mask]: the read, its recorded updates and
                 # this write are one where() kernel, with no data-dependent shape.
-                self._update((_masked_copy, np.ndim(read.mask), read.updates),
+                self._update((masked_copy, np.ndim(read.mask), read.updates),
                              (read.mask, read.source, *read.args))
                 return
         if type(index) is JaxArray and index._dtype == _BOOL and index.shape == self.shape:
             # x[mask] = v with a mask of x's shape: where(mask, v, x), no index parsing.
             value = _as_value(value, self.dtype, "JaxArray.__setitem__")
-            shape = _mask_value_shape(_shape_of(value), ())
+            shape = mask_value_shape(shape_of(value), ())
             if shape is not None:
                 self._update((_kernels.set_masked, index.ndim, shape), (index.value, value))
                 return
@@ -294,18 +306,18 @@ class JaxArray:
                     value._layout is plan.layout and value._firsts == plan.firsts:
                 return                    # x[s] += y ends with x[s] = x[s]: already written
             value = _as_value(value, self.dtype, "JaxArray.__setitem__")
-            shape = _broadcast_value(_shape_of(value), plan.shape, advanced=False)
+            shape = broadcast_value(shape_of(value), plan.shape, advanced=False)
             if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
                 root._commit(_kernels.write(plan.layout, (_kernels.set_all, shape))(
                     root._value, plan.lows, value))
             return
         value = _as_value(value, self.dtype, "JaxArray.__setitem__")
-        vshape = _shape_of(value)
+        vshape = shape_of(value)
         own_lows = None if self._base is None else self._lows_arg()
         idx = plan
         if type(idx) is MaskIndex:
             mask = idx.mask
-            shape = _mask_value_shape(vshape, self.shape[np.ndim(mask):])
+            shape = mask_value_shape(vshape, self.shape[np.ndim(mask):])
             if shape is not None:
                 self._write(layout, own_lows, (_kernels.set_masked, np.ndim(mask), shape),
                             (mask, value))
@@ -318,7 +330,7 @@ class JaxArray:
         _indexing.check_device_bounds(idx)
         target = _indexing.advanced_shape(region_layout.shape, idx.template,
                                           [np.shape(a) for a in idx.arrays])
-        shape = _broadcast_value(vshape, target, advanced=True)
+        shape = broadcast_value(vshape, target, advanced=True)
         self._write(region_layout, _kernels.lows_arg(region_layout, region_firsts),
                     (_kernels.set_advanced, idx.template, shape), (idx.arrays, value))
 
@@ -363,7 +375,7 @@ class JaxArray:
                              "(copy=False); the data lives in a JAX buffer")
         value = self.value
         if isinstance(value, _Tracer):
-            raise TypeError(_traced_conversion("numpy.asarray(x)"))
+            raise traced_conversion_error("numpy.asarray(x)")
         array = np.asarray(value)
         if dtype is not None and array.dtype != dtype:
             return array.astype(dtype)
@@ -373,7 +385,10 @@ class JaxArray:
         return self.value
 
     def __dlpack__(self, /, *, stream=None, max_version=None, dl_device=None, copy=None):
-        """A DLPack capsule of the data (array API); ``max_version`` below ``(1, 0)`` gets a legacy capsule."""
+        """A DLPack capsule of the data (array API).
+
+        A ``max_version`` below ``(1, 0)`` gets a legacy capsule.
+        """
         if max_version is not None and tuple(max_version) < (1, 0):
             max_version = None
         return self.value.__dlpack__(stream=stream, max_version=max_version, dl_device=dl_device,
@@ -388,7 +403,7 @@ class JaxArray:
         if api_version is not None and api_version not in _API_VERSIONS:
             raise ValueError(f"JaxArray.__array_namespace__: api_version {api_version!r} is not "
                              f"supported; allowed: {', '.join(_API_VERSIONS)} or None")
-        from . import array_api
+        from .. import array_api  # the face above: imported lazily, as array-api-strict does
         return array_api
 
     def __bool__(self) -> bool:
@@ -419,7 +434,7 @@ class JaxArray:
     def _concrete(self, what):
         value = self.value
         if isinstance(value, _Tracer):
-            raise TypeError(_traced_conversion(what))
+            raise traced_conversion_error(what)
         return np.asarray(value)
 
     def item(self, *args):
@@ -501,7 +516,7 @@ class JaxArray:
 
     def astype(self, dtype, order="K", casting="unsafe", subok=True, copy=True) -> "JaxArray":
         """A copy cast to ``dtype``; ``copy=False`` returns ``self`` if no cast is needed."""
-        dtype = _canonical_dtype(dtype)
+        dtype = canonical_dtype(dtype)
         if not np.can_cast(self.dtype, dtype, casting):
             raise TypeError(f"Cannot cast array data from {self.dtype!r} to {dtype!r} "
                             f"according to the rule {casting!r}")
@@ -571,77 +586,18 @@ def _deferred(read, dtype) -> JaxArray:
     return array
 
 
-class _MaskedRead:
-    """``x[mask]``, not yet computed: a copy of ``source`` (a snapshot) at ``mask``.
-
-    Its shape depends on how many elements the mask selects, so computing it
-    waits for the mask and compiles per count. Python runs ``x[mask] -= 1`` as
-    ``t = x[mask]; t -= 1; x[mask] = t``: the read stays deferred, ``t -= 1`` is
-    recorded (elementwise updates with scalar operands only), and the write to
-    the same index becomes ``where(mask, x - 1, x)``, one kernel with no
-    data-dependent shape -- which also works inside ``jit``. ``x[mask] = y[mask]``
-    becomes ``where(mask, y, x)`` the same way. Any other use computes the copy.
-    """
-
-    __slots__ = ("source", "mask", "index", "updates", "args")
-
-    def __init__(self, source, mask, index):
-        self.source, self.mask, self.index = source, mask, index
-        self.updates, self.args = (), ()
-
-    def defer(self, update, args) -> bool:
-        """Record ``update`` if it acts elementwise with scalar operands."""
-        fn = update[0]
-        elementwise = (fn is _kernels.set_all and update[1] == ()) or \
-            (getattr(fn, "elementwise", False) and update[2] == (0,) and not update[3])
-        if not elementwise or any(_shape_of(a) != () for a in args):
-            return False
-        self.updates += ((update, len(args)),)
-        self.args += tuple(args)
-        return True
-
-    def materialize(self):
-        source = self.source
-        if isinstance(source, _Tracer) or isinstance(self.mask, _Tracer):
-            raise IndexError(
-                "x[mask] with a boolean mask gives an array whose shape depends on the mask's "
-                "values, which cannot be traced (inside jit). Write through the mask instead "
-                "(x[mask] = v, x[mask] += v) or use np.where(mask, a, b).")
-        value = source[self.mask]
-        if self.updates:
-            value = _kernels.write(Layout.identity(value.shape), (_apply_updates, self.updates))(
-                value, None, *self.args)
-        return value
-
-
-def _apply_updates(region, updates, *args):
-    """Apply recorded (update, number of operands) pairs in order."""
-    start = 0
-    for update, count in updates:
-        fn, *static = update
-        region = fn(region, *static, *args[start:start + count])
-        start += count
-    return region
-
-
-def _masked_copy(region, mask_ndim, updates, mask, source, *args):
-    """``region[mask] = source[mask]`` after the recorded updates of ``source[mask]``."""
-    updated = _apply_updates(source, updates, *args).astype(region.dtype)
-    mask = jnp.asarray(mask).reshape(jnp.shape(mask) + (1,) * (region.ndim - mask_ndim))
-    return jnp.where(mask, updated, region)
-
-
 def _from_numpy(array: np.ndarray) -> JaxArray:
     return JaxArray(array)
 
 
-_UNSUPPORTED_KINDS = "OSUVMm"
+#: Dtype kinds that JAX cannot hold: objects, strings, bytes, void, datetimes.
+UNSUPPORTED_KINDS = "OSUVMm"
 _BOOL = np.dtype(bool)
 
 
-def _canonical_dtype(dtype) -> np.dtype:
+def canonical_dtype(dtype) -> np.dtype:
     dtype = np.dtype(dtype)
-    if dtype.kind in _UNSUPPORTED_KINDS:
+    if dtype.kind in UNSUPPORTED_KINDS:
         raise TypeError(f"JaxArray: dtype {dtype} is not supported by JAX; allowed: bool, "
                         "integer, floating and complex types")
     return jax.dtypes.canonicalize_dtype(dtype)
@@ -651,19 +607,20 @@ def to_jax(value, dtype=None):
     """``value`` as a ``jax.Array`` with NumPy's dtype rules (``float64``, ``int64``)."""
     if type(value) is JaxArray:
         value = value.value
-        return value if dtype is None else value.astype(_canonical_dtype(dtype))
+        return value if dtype is None else value.astype(canonical_dtype(dtype))
     if isinstance(value, jax.Array):
-        return value if dtype is None else value.astype(_canonical_dtype(dtype))
+        return value if dtype is None else value.astype(canonical_dtype(dtype))
     if not isinstance(value, np.ndarray):
         value = np.asarray(value) if dtype is None else np.asarray(value, dtype=dtype)
     if dtype is not None:
-        dtype = _canonical_dtype(dtype)
-    elif value.dtype.kind in _UNSUPPORTED_KINDS:
-        _canonical_dtype(value.dtype)
+        dtype = canonical_dtype(dtype)
+    elif value.dtype.kind in UNSUPPORTED_KINDS:
+        canonical_dtype(value.dtype)
     return jnp.asarray(value, dtype=dtype)
 
 
-def _traced_conversion(what: str) -> str:
+def traced_conversion_error(what: str) -> TracingError:
+    """The error for ``what`` (``"bool(x)"``, ``"numpy.asarray(x)"``...) of a traced array."""
     if what == "bool(x)":
         advice = ("A Python `if`/`while` on an array cannot be compiled: use np.where(cond, a, b) "
                   "for values, shim.cond(pred, true_fun, false_fun) or shim.while_loop(cond_fun, "
@@ -672,8 +629,9 @@ def _traced_conversion(what: str) -> str:
     else:
         advice = ("Keep the value as an array inside the compiled function (convert after the "
                   "call), or make the argument it comes from static (static_argnums).")
-    return (f"{what} needs a concrete value, but inside jit the array is traced: its value is "
-            f"not known while compiling. {advice}")
+    return TracingError(f"{what} needs a concrete value, but inside jit the array is traced: its "
+                        f"value is not known while compiling. {advice}", reason=TRACED_VALUE,
+                        function=what)
 
 
 _API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
@@ -698,48 +656,24 @@ def _as_value(value, dtype, func):
     if isinstance(value, jax.Array):
         return value
     array = np.asarray(value)
-    if array.dtype.kind in _UNSUPPORTED_KINDS:
+    if array.dtype.kind in UNSUPPORTED_KINDS:
         # NumPy's own conversion decides: "3.5" parses, "text" raises ValueError,
         # None raises TypeError -- as for a NumPy array of this dtype.
         array = array.astype(dtype)
     return array
 
 
-def _broadcast_value(vshape, target, advanced):
-    """The value's shape with extra leading 1s dropped, checked to broadcast to ``target``."""
-    if not vshape:
-        return ()
-    shape = tuple(vshape)
-    while len(shape) > len(target) and shape[0] == 1:
-        shape = shape[1:]
-    ok = len(shape) <= len(target) and all(
-        v == 1 or v == t for v, t in zip(shape[::-1], target[::-1]))
-    if not ok:
-        if advanced:
-            raise ValueError(f"shape mismatch: value array of shape {tuple(vshape)} could not be "
-                             f"broadcast to indexing result of shape {tuple(target)}")
-        raise ValueError(f"could not broadcast input array from shape {tuple(vshape)} into "
-                         f"shape {tuple(target)}")
-    return shape
+def to_host(x):
+    """``x`` with JaxArrays and ``jax.Array`` values as writable NumPy copies.
 
-
-def _mask_value_shape(vshape, rest):
-    """Value shape for ``where(mask, value, x)``, or None if the value needs the selection."""
-    shape = tuple(vshape)
-    while len(shape) > len(rest) and shape[0] == 1:
-        shape = shape[1:]
-    if len(shape) > len(rest):
-        return None
-    if all(v == 1 or v == t for v, t in zip(shape[::-1], rest[::-1])):
-        return shape
-    return None
-
-
-def _shape_of(value) -> tuple[int, ...]:
-    t = type(value)
-    if t is float or t is int or t is bool or t is complex:
-        return ()
-    return value.shape
+    Lists and tuples are converted item by item; anything else is returned as is.
+    """
+    t = type(x)
+    if t is JaxArray or isinstance(x, jax.Array):
+        return np.array(x)
+    if t is list or t is tuple:
+        return t(to_host(item) for item in x)
+    return x
 
 
 def _unwrap_index(index):
@@ -748,52 +682,6 @@ def _unwrap_index(index):
     return index.value if type(index) is JaxArray else index
 
 
-class _FlatIterator:
-    """``x.flat``: read and write elements by C-order flat index."""
-
-    __slots__ = ("_array",)
-
-    def __init__(self, array: JaxArray):
-        self._array = array
-
-    def _flat(self) -> JaxArray:
-        array = self._array
-        flat = array._reshaped((array.size,))
-        return flat if flat is not None else array.ravel()
-
-    def __getitem__(self, index):
-        return self._flat()[index]
-
-    def __setitem__(self, index, value):
-        array = self._array
-        flat = array._reshaped((array.size,))
-        if flat is None:
-            raise TypeError("x.flat[...] = v is supported on whole arrays and reshapes of them; "
-                            "this array is a strided or transposed view")
-        flat[index] = value
-
-    def __iter__(self):
-        return iter(self._flat())
-
-    def __contains__(self, value) -> bool:
-        """``value in x``: whether any element equals ``value``, as in NumPy."""
-        return bool((self == value).any())
-
-    def __len__(self) -> int:
-        return self._array.size
-
-    def __array__(self, dtype=None, copy=None):
-        return self._flat().__array__(dtype, copy)
-
-
-# The protocol layer is imported last: it needs JaxArray, and the class's
-# generated members (below) need it.
-from . import _functions, _ufuncs  # noqa: E402
-
-_ufuncs.install_operators(JaxArray)
-_functions.install_methods(JaxArray)
-JaxArray.__array_ufunc__ = _ufuncs.array_ufunc
-JaxArray.__array_function__ = _functions.array_function
 def _unflatten(_, children) -> JaxArray:
     # JAX also unflattens with placeholders (None, axis numbers, sentinels) as leaves.
     value = children[0]
@@ -801,3 +689,106 @@ def _unflatten(_, children) -> JaxArray:
 
 
 jax.tree_util.register_pytree_node(JaxArray, lambda x: ((x.value,), None), _unflatten)
+
+
+# --- the internal API of the layers above ------------------------------------------------
+# shim._dispatch and shim._jit use these, never JaxArray's private slots, so how an
+# array stores its data is a fact of this module alone.
+
+#: Python types standing for weakly typed numbers (a Python number passed into
+#: ``shim.jit``), by dtype kind: NumPy's promotion treats them as Python scalars.
+WEAK_TYPES = {"b": bool, "i": int, "u": int, "f": float, "c": complex}
+
+#: ``root_value(root)``: the value of a root array, with no view logic (for hot loops).
+root_value = operator.attrgetter("_value")
+
+
+#: ``dtype_token(x)``: the dtype *token* of ``x``, its NumPy dtype or, if weakly typed, a
+#: Python type (``attrgetter``: the ufunc path calls it on every operand).
+dtype_token = operator.attrgetter("_dtype")
+
+
+def is_root(x: JaxArray) -> bool:
+    """Whether ``x`` owns its data (not a view, not a deferred masked read)."""
+    return x._base is None
+
+
+def weak(value, kind: str) -> JaxArray:
+    """A root around ``value`` that NumPy's promotion treats as a Python number of ``kind``."""
+    return wrap(value, WEAK_TYPES[kind])
+
+
+def commit(root: JaxArray, value) -> None:
+    """Give the root array ``root`` a new value (same shape and dtype, unchecked)."""
+    root._value = value
+    root._version += 1
+
+
+def apply_update(x: JaxArray, update, args) -> None:
+    """Apply ``update`` (see :mod:`shim._array._kernels`) to every element of ``x``."""
+    x._update(update, args)
+
+
+def write_region(x: JaxArray, layout, lows, update, args) -> None:
+    """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in ``x``'s root."""
+    x._write(layout, lows, update, args)
+
+
+def placement(x: JaxArray):
+    """``(root, layout, firsts)``: where ``x``'s elements live (see :mod:`._layout`)."""
+    return x._target()
+
+
+def transposed(x: JaxArray, axes) -> JaxArray:
+    """A view of ``x`` with its axes permuted (``axes`` already normalised)."""
+    return x._transposed(axes)
+
+
+def reshaped(x: JaxArray, shape) -> JaxArray | None:
+    """A view of ``x`` with ``shape``, or ``None`` where NumPy would need a copy."""
+    return x._reshaped(shape)
+
+
+def view(root: JaxArray, layout, firsts) -> JaxArray:
+    """A new view of ``root`` (as made by :func:`view_parts`)."""
+    return _view(root, layout, firsts)
+
+
+def view_parts(x: JaxArray, materialize: bool = True):
+    """``(root, layout, firsts)`` of a view, ``(x, None, ())`` of a root.
+
+    A deferred masked read is computed first (it becomes a root), or, with
+    ``materialize=False``, gives ``None``.
+    """
+    base = x._base
+    if base is None:
+        return x, None, ()
+    if type(base) is MaskedRead:
+        if not materialize:
+            return None
+        x._materialize()
+        return x, None, ()
+    return base, x._layout, x._firsts
+
+
+class HotCode:
+    """Source fragments for code that upper layers generate (the jit's hot path).
+
+    Each takes the name of a variable holding a JaxArray; the generated code
+    must have ``JaxArray`` in its namespace.
+    """
+
+    @staticmethod
+    def not_whole_root(name: str) -> str:
+        """True unless ``name`` is a root JaxArray."""
+        return f"type({name}) is not JaxArray or {name}._base is not None"
+
+    @staticmethod
+    def value(name: str) -> str:
+        """The value of the root array ``name``."""
+        return f"{name}._value"
+
+    @staticmethod
+    def commit(name: str, expression: str) -> str:
+        """A statement giving the root ``name`` the new value ``expression``."""
+        return f"{name}._value = {expression}; {name}._version += 1"

@@ -13,8 +13,10 @@ import functools
 import jax
 import numpy as np
 
-from ._array import JaxArray, wrap
-from ._state import AttributeLog, StateError, Tracking
+from .._array import JaxArray, wrap
+from .._errors import StateError
+from ._attributes import AttributeLog
+from ._tracking import Tracking
 
 __all__ = ["grad", "value_and_grad"]
 
@@ -77,10 +79,12 @@ def value_and_grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
                 try:
                     result = fn(*call_args, **kwargs)
                     if tracking.written or log.writes:
+                        name = getattr(fn, "__name__", "the function")
                         raise StateError(
-                            f"shim.grad: {getattr(fn, '__name__', 'the function')} writes to "
-                            "arrays or attributes; differentiate a function without side "
-                            "effects (compute the loss, update state outside)")
+                            f"shim.grad: {name} writes to arrays or attributes; differentiate a "
+                            "function without side effects (compute the loss, update state "
+                            "outside)", reason="writes state while differentiated",
+                            function=name)
                 finally:
                     log.restore()
             value, aux = (result[0], result[1]) if has_aux else (result, None)

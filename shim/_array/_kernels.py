@@ -3,7 +3,7 @@
 Every eager read of a view and every eager write (``x[i] = v``, ``x += y``,
 ``out=``, ``ufunc.at``, in-place NumPy functions) is one call of a ``jax.jit``
 function built here. A kernel is built once per static description -- a
-:class:`~shim._layout.Layout` and an *update* -- and JAX compiles it once per
+:class:`~shim._array._layout.Layout` and an *update* -- and JAX compiles it once per
 argument shape and dtype; index starts and values are dynamic arguments, so a
 loop over indices reuses one executable.
 

@@ -3,41 +3,44 @@
 One table, built once at import, keyed by the NumPy callable itself. It is the
 single source of truth: ``__array_function__`` dispatches through it, the
 ``shim`` namespace is built from it, and the comparison table reads its
-statuses and reasons.
+statuses and reasons. It imports only the implementations.
 
-Each :class:`Entry` has a *status* -- ``native`` (runs on JAX, or is a host
-operation by nature such as file I/O), ``fallback`` (runs NumPy on host copies
-and warns) or ``missing`` -- and a *convention* saying how it is called:
+Each :class:`~._entry.Entry` has a status (``native``, ``fallback``,
+``missing``) and a *convention* saying how it is called -- its ``call`` is
+that convention's caller:
 
 ``"jax"``
-    ``impl`` takes ``jax.Array`` values; JaxArrays are unwrapped before the
-    call and array results are wrapped after it. ``out=`` is handled around it.
+    ``impl`` takes ``jax.Array`` values (:mod:`._jax_in`, :mod:`._jax_adapters`,
+    or ``jax.numpy``'s own function); JaxArrays are unwrapped before the call
+    and array results are wrapped after it. ``out=`` is handled around it.
 ``"array"``
     ``impl`` takes the arguments as given (JaxArrays included) and returns the
-    final result: in-place functions, views and introspection.
+    final result: views, in-place functions, introspection (:mod:`._array_in`,
+    :mod:`._inplace`).
 ``"host"``
-    NumPy runs on host copies; array results are wrapped.
+    NumPy runs on host copies; array results are wrapped (:mod:`._host`).
 ``"numpy"``
     NumPy's own object, which takes no arrays (``set_printoptions``,
     ``isdtype``...); the namespace re-exports it unchanged.
 ``"ufunc"``
-    A NumPy ufunc: see :mod:`shim._ufuncs`.
+    A NumPy ufunc: see :mod:`._ufunc`.
+
+A NumPy name given two implementations is an error at import, never a silent
+overwrite.
 """
 from __future__ import annotations
 
-import inspect
 import types
 import warnings
 
 import jax.numpy as jnp
 import numpy as np
 
-from . import _jax_additions, _overrides
-from ._ufuncs import JAX_UFUNCS
+from . import _array_in, _host, _inplace, _jax_adapters, _jax_in, _ufunc
+from ._entry import FALLBACK, MISSING, NATIVE, Entry
+from ._ufunc import JAX_UFUNCS
 
-__all__ = ["Entry", "ENTRIES", "BY_NAME", "MODULES", "public_names"]
-
-NATIVE, FALLBACK, MISSING = "native", "fallback", "missing"
+__all__ = ["Entry", "ENTRIES", "BY_NAME", "MODULES", "public_names", "NATIVE", "FALLBACK", "MISSING"]
 
 #: (NumPy module, jax.numpy module, qualified prefix) covered by the registry.
 MODULES = ((np, jnp, "numpy"), (np.linalg, jnp.linalg, "numpy.linalg"), (np.fft, jnp.fft, "numpy.fft"))
@@ -66,56 +69,26 @@ _HOST_NATIVE = {
 }
 
 
-class Entry:
-    """How one NumPy callable is implemented on the JAX backend."""
+#: The caller of each convention.
+_CALLERS = {"jax": _jax_in.call, "array": _array_in.call, "host": _host.call,
+            "numpy": _host.call_numpy, "ufunc": _ufunc.call_entry}
 
-    __slots__ = ("name", "numpy_func", "impl", "status", "reason", "convention", "call",
-                 "_params", "_impl_params")
 
-    def __init__(self, name, numpy_func, impl, status, reason, convention):
-        self.name = name
-        self.numpy_func = numpy_func
-        self.impl = impl
-        self.status = status
-        self.reason = reason
-        self.convention = convention
-        self.call = None        # the protocol layer's caller for this convention
-        self._params = None
-        self._impl_params = False
+def _implementations():
+    """Qualified NumPy name -> (impl, convention, reason), from every implementation table."""
+    tables = (("array", _array_in.IMPLEMENTATIONS), ("array", _inplace.IMPLEMENTATIONS),
+              ("jax", _jax_in.IMPLEMENTATIONS), ("jax", _jax_adapters.IMPLEMENTATIONS))
+    merged: dict = {}
+    for convention, table in tables:
+        for name, impl, reason in table:
+            if name in merged:
+                raise RuntimeError(f"shim's registry: {name} has two implementations "
+                                   f"({merged[name][0]!r} and {impl!r}); keep one")
+            merged[name] = (impl, convention, reason)
+    return merged
 
-    def __repr__(self) -> str:
-        return f"<Entry {self.name}: {self.status} ({self.convention}){' - ' + self.reason if self.reason else ''}>"
 
-    @property
-    def short_name(self) -> str:
-        return self.name.rsplit(".", 1)[1]
-
-    def params(self):
-        """(positional parameter names, name of ``*args`` or None), from NumPy's signature."""
-        if self._params is None:
-            try:
-                sig = inspect.signature(self.numpy_func)
-            except (TypeError, ValueError):
-                self._params = ((), None)
-            else:
-                positional = tuple(p.name for p in sig.parameters.values()
-                                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD))
-                star = next((p.name for p in sig.parameters.values()
-                             if p.kind == p.VAR_POSITIONAL), None)
-                self._params = (positional, star)
-        return self._params
-
-    def impl_params(self):
-        """Keyword names the implementation accepts, or None if it takes ``**kwargs``."""
-        if self._impl_params is False:
-            try:
-                parameters = inspect.signature(self.impl).parameters.values()
-            except (TypeError, ValueError):
-                self._impl_params = None
-            else:
-                self._impl_params = None if any(p.kind == p.VAR_KEYWORD for p in parameters) \
-                    else frozenset(p.name for p in parameters)
-        return self._impl_params
+_IMPLEMENTATIONS = _implementations()
 
 
 def public_names(module) -> list[str]:
@@ -133,24 +106,28 @@ def _classify(prefix: str, name: str, numpy_func, jax_module) -> Entry:
     if isinstance(numpy_func, np.ufunc):
         jfunc = JAX_UFUNCS.get(numpy_func)
         if jfunc is None:
-            return Entry(qualified, numpy_func, None, MISSING,
-                         "needs datetime types, which JAX lacks", "ufunc")
-        return Entry(qualified, numpy_func, jfunc, NATIVE, "", "ufunc")
-    override = _overrides.IMPLEMENTATIONS.get(qualified) or _jax_additions.IMPLEMENTATIONS.get(qualified)
+            return _entry(qualified, numpy_func, None, MISSING,
+                          "needs datetime types, which JAX lacks", "ufunc")
+        return _entry(qualified, numpy_func, jfunc, NATIVE, "", "ufunc")
+    override = _IMPLEMENTATIONS.get(qualified)
     if override is not None:
         impl, convention, reason = override
-        return Entry(qualified, numpy_func, impl, NATIVE, reason, convention)
+        return _entry(qualified, numpy_func, impl, NATIVE, reason, convention)
     if prefix == "numpy" and name in _NUMPY_UTILITIES:
-        return Entry(qualified, numpy_func, numpy_func, NATIVE, "NumPy's own; takes no arrays",
-                     "numpy")
+        return _entry(qualified, numpy_func, numpy_func, NATIVE, "NumPy's own; takes no arrays",
+                      "numpy")
     if prefix == "numpy" and name in _HOST_NATIVE:
-        return Entry(qualified, numpy_func, numpy_func, NATIVE, _HOST_NATIVE[name], "host")
+        return _entry(qualified, numpy_func, numpy_func, NATIVE, _HOST_NATIVE[name], "host")
     jfunc = getattr(jax_module, name, None)
-    if jfunc is not None and jfunc is not numpy_func and name not in _overrides.JAX_STUBS:
-        return Entry(qualified, numpy_func, jfunc, NATIVE, "", "jax")
-    return Entry(qualified, numpy_func, numpy_func, FALLBACK,
-                 f"jax.numpy has no {name}" if jfunc is None else
-                 f"jax.numpy.{name} is NumPy's own function", "host")
+    if jfunc is not None and jfunc is not numpy_func and name not in _jax_in.JAX_STUBS:
+        return _entry(qualified, numpy_func, jfunc, NATIVE, "", "jax")
+    return _entry(qualified, numpy_func, numpy_func, FALLBACK,
+                  f"jax.numpy has no {name}" if jfunc is None else
+                  f"jax.numpy.{name} is NumPy's own function", "host")
+
+
+def _entry(name, numpy_func, impl, status, reason, convention) -> Entry:
+    return Entry(name, numpy_func, impl, status, reason, convention, _CALLERS[convention])
 
 
 def _build():

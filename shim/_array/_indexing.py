@@ -3,7 +3,7 @@
 :func:`parse` turns ``x[index]`` into one of
 
 * :class:`BasicIndex` -- integers, slices, ``...`` and ``None``: the result is
-  a view (:meth:`shim._layout.Layout.index` composes it);
+  a view (:meth:`shim._array._layout.Layout.index` composes it);
 * :class:`MaskIndex` -- one boolean array over the leading axes, for writes:
   ``x[mask] = v`` becomes ``where(mask, v, x)``, with no data-dependent shape;
 * :class:`AdvancedIndex` -- anything with integer or boolean arrays: the slices

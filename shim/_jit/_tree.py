@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import jax
 
-from ._array import JaxArray, _view, wrap
+from .._array import JaxArray, dtype_token, view, wrap
 
 
 def flatten(result, leaf=None):
@@ -30,7 +30,7 @@ def _spec(x, values, leaf):
         if known is not None:
             return known
         values.append(x.value)
-        return ("array", x._dtype)
+        return ("array", dtype_token(x))
     if isinstance(x, jax.Array):
         values.append(x)
         return ("array", None)
@@ -46,7 +46,7 @@ def _spec(x, values, leaf):
 def expression(spec, names, start, roots):
     """Python source that rebuilds ``spec`` from ``r[start:]``, or None if not simple.
 
-    For the generated hot path of :mod:`shim._jit`: arrays, the call's argument
+    For the generated hot path of :mod:`shim._jit._program`: arrays, the call's argument
     arrays (named by ``roots``) and tuples or lists of them. Constants it needs
     are added to ``names``.
     """
@@ -89,9 +89,9 @@ def _build(s, values, roots):
     if kind == "state":
         return s[1]
     if kind == "view":
-        return _view(roots[s[1]], s[2], s[3])
+        return view(roots[s[1]], s[2], s[3])
     if kind == "state-view":
-        return _view(s[1], s[2], s[3])
+        return view(s[1], s[2], s[3])
     if kind == "const":
         return s[1]
     if kind == "named":

@@ -18,9 +18,13 @@ import jax
 import numpy as np
 from jax import lax
 
-from ._array import JaxArray, wrap
-from ._state import AttributeLog, NumbersAssigned, Tracking, tracing
+from .._array import JaxArray, commit, root_value, wrap
+from .._errors import NumbersAssigned
+from ._attributes import AttributeLog
+from ._function import JitFunction
+from ._tracking import Tracking, tracing
 from ._tree import flatten, unflatten
+from ._writeback import apply_attribute_writes
 
 __all__ = ["for_loop", "while_loop", "cond"]
 
@@ -144,7 +148,7 @@ class _Functional:
         return found["written"]
 
     def initial(self):
-        return [r._value for r in self.carry_roots]
+        return [root_value(r) for r in self.carry_roots]
 
     def pure(self, carry, x):
         bind = list(zip(self.carry_roots, carry))
@@ -167,16 +171,15 @@ class _Functional:
 
     def commit(self, carry):
         for root, value in zip(self.carry_roots, carry):
-            root._commit(value)
+            commit(root, value)
 
     def rebuild(self, values):
         return unflatten(self._outputs, values)
 
 
 def _refuse_attribute_writes(log, name):
-    from ._jit import _apply_attribute_writes
     numbers = []
-    promoted = _apply_attribute_writes(log, name, numbers=numbers)
+    promoted = apply_attribute_writes(log, name, numbers=numbers)
     if numbers:
         raise NumbersAssigned(numbers, name)
     if promoted:
@@ -246,7 +249,6 @@ def _eager_loop(body, steps):
     whose object is passed as an argument, so the cache keeps no object alive)
     and per kind of ``steps``: a count is static, arrays are traced.
     """
-    from ._jit import JitFunction
     count = isinstance(steps, (int, np.integer))
     method = isinstance(body, types.MethodType)
     func = body.__func__ if method else body

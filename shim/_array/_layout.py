@@ -117,7 +117,7 @@ class Layout:
     def index(self, firsts: tuple[int, ...], items: Sequence[tuple]):
         """Compose a basic index with this layout.
 
-        ``items`` come from :func:`shim._indexing.parse_basic`: ``("n",)`` a new
+        ``items`` come from :func:`shim._array._indexing.parse_basic`: ``("n",)`` a new
         axis, ``("i", k)`` an in-bounds non-negative integer, ``("s", first,
         step, length)`` a normalised slice; together they cover every axis of
         ``self.shape``. Returns ``(layout, firsts)``, or ``None`` when the result

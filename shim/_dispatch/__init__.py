@@ -1,0 +1,48 @@
+"""The dispatch layer: NumPy's protocols on JaxArrays, through one registry.
+
+Modules:
+
+- ``_registry``: every public NumPy callable and its implementation (data,
+  built once at import; imports only the implementations); ``_entry``: one
+  registry entry;
+- implementations by calling convention: ``_jax_in`` (``jax.Array`` in, with
+  its caller) and ``_jax_adapters``; ``_array_in`` (JaxArrays in: views,
+  introspection, copies) and ``_inplace`` (functions writing their argument);
+  ``_host`` (NumPy on host copies, fallbacks);
+- ``_ufunc``: ufunc calls, in-place operators, ``out=`` and the operator
+  table; ``_ufunc_methods``: ``reduce``, ``accumulate``, ``reduceat``,
+  ``outer``, ``at``;
+- ``_protocols``: the NEP 18 and NEP 13 handlers and the function methods;
+- ``_results`` (wrapping results, ``out=`` for functions), ``_dtypes``
+  (NumPy's promotion rules).
+
+May import: :mod:`shim._array` (its exported names only) and the leaves
+(``shim._config``, ``shim._backend``, ``shim._errors``, ``shim._objects``,
+``shim._branch_cuts``). :func:`install` gives JaxArray its protocols, operators
+and methods; the public face calls it first. The layers above use the names
+exported here:
+
+- ``install``; ``ENTRIES``, ``BY_NAME``, ``public_names``, ``NATIVE``,
+  ``FALLBACK``, ``MISSING``: the registry; ``dispatch``: call an entry;
+- ``ufunc_call``, ``UFUNC_METHODS``, ``JAX_UFUNCS``: ufuncs and their methods;
+- ``wrap_result``; ``forget_fallback_warnings``.
+"""
+from ._host import forget_warnings as forget_fallback_warnings
+from ._protocols import array_function, array_ufunc, dispatch, install_methods
+from ._registry import BY_NAME, ENTRIES, FALLBACK, MISSING, NATIVE, public_names
+from ._results import wrap_result
+from ._ufunc import JAX_UFUNCS, install_operators
+from ._ufunc import call as ufunc_call
+from ._ufunc_methods import METHODS as UFUNC_METHODS
+
+__all__ = ["install", "ENTRIES", "BY_NAME", "public_names", "NATIVE", "FALLBACK", "MISSING",
+           "dispatch", "ufunc_call", "UFUNC_METHODS", "JAX_UFUNCS", "wrap_result",
+           "forget_fallback_warnings"]
+
+
+def install(cls) -> None:
+    """Give ``cls`` (JaxArray) NumPy's protocols, every Python operator and the function methods."""
+    install_operators(cls)
+    install_methods(cls)
+    cls.__array_ufunc__ = array_ufunc
+    cls.__array_function__ = array_function

@@ -1,0 +1,80 @@
+"""The host conventions: NumPy itself runs, on host copies of the arguments.
+
+``host`` entries are NumPy functions run on host copies, with array results
+wrapped as JaxArrays: file and text operations by nature, and *fallbacks* --
+functions JAX lacks -- which warn once (``shim.config.fallback``) and are
+refused inside ``jit``. ``numpy`` entries are NumPy's own objects that take no
+arrays (``set_printoptions``); they are called as they are.
+"""
+from __future__ import annotations
+
+import warnings
+
+import jax
+
+from .._array import JaxArray, to_host
+from .._config import config
+from .._errors import HOST_ONLY, NO_JAX_IMPLEMENTATION, FallbackError, FallbackWarning, TracingError
+from ._entry import FALLBACK
+from ._results import wrap_result, write_out
+
+__all__ = ["call", "call_numpy", "forget_warnings"]
+
+_Tracer = jax.core.Tracer
+_ANNOUNCED: set = set()
+
+
+def call(entry, args, kwargs):
+    """Run ``entry``'s NumPy function on host copies; wrap array results."""
+    fallback = entry.status == FALLBACK
+    if fallback:
+        _announce_fallback(entry)
+    if _any_traced(args) or _any_traced(kwargs.values()):
+        message = (f"JAX has no implementation ({entry.reason}), so it would run NumPy on "
+                   "host data, which a compiled function cannot do. Call it outside the "
+                   "compiled function, or express it with functions the comparison table "
+                   "lists as native." if fallback else f"it {entry.reason}.")
+        raise TracingError(f"{entry.name} cannot be used inside jit: {message}",
+                           reason=NO_JAX_IMPLEMENTATION if fallback else HOST_ONLY,
+                           function=entry.name)
+    out = kwargs.pop("out", None) if "out" in kwargs else None
+    result = entry.numpy_func(*to_host(args), **{k: to_host(v) for k, v in kwargs.items()})
+    return wrap_result(result) if out is None else write_out(entry.name, result, out)
+
+
+def call_numpy(entry, args, kwargs):
+    """Call NumPy's own object unchanged (it takes no arrays)."""
+    return entry.numpy_func(*args, **kwargs)
+
+
+def forget_warnings() -> None:
+    """Warn again about every fallback, as if none had run yet."""
+    _ANNOUNCED.clear()
+
+
+def _announce_fallback(entry):
+    mode = config.fallback
+    if mode == "error":
+        raise FallbackError(f"{entry.name} has no JAX implementation ({entry.reason}); "
+                            "shim.config.fallback is 'error'. Set it to 'warn' or 'silent' to "
+                            "run NumPy on host copies instead.", reason=entry.reason,
+                            function=entry.name)
+    if mode == "warn" and entry.name not in _ANNOUNCED:
+        _ANNOUNCED.add(entry.name)
+        warnings.warn(FallbackWarning(
+            f"{entry.name} has no JAX implementation ({entry.reason}); it runs NumPy on host "
+            "copies and the result is copied back to the device. This warning is shown once "
+            "per function.", reason=entry.reason, function=entry.name), stacklevel=4)
+
+
+def _any_traced(values) -> bool:
+    for v in values:
+        t = type(v)
+        if t is JaxArray:
+            if isinstance(v.value, _Tracer):
+                return True
+        elif isinstance(v, _Tracer):
+            return True
+        elif (t is list or t is tuple) and _any_traced(v):
+            return True
+    return False

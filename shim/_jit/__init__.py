@@ -1,0 +1,24 @@
+"""The compile layer on JAX: ``shim.jit``, compiled control flow and autodiff.
+
+Modules:
+
+- ``_function``: :func:`jit` (it picks the compiler by backend: this package
+  on ``"jax"``, :mod:`shim._numba` on ``"numpy"``), :class:`JitFunction` and
+  a call's arguments;
+- ``_program``: one compiled program -- trace, executable, write-back -- and
+  its generated hot path;
+- ``_tracking`` (the arrays a trace touches), ``_attributes`` (the attributes
+  it reads and writes), ``_checks`` (whether a program still applies),
+  ``_writeback`` (what a trace did to Python state), ``_tree`` (results as
+  flat values and back);
+- ``_control``: ``for_loop``, ``while_loop``, ``cond``; ``_autodiff``:
+  ``grad``, ``value_and_grad``.
+
+May import: :mod:`shim._numba`, :mod:`shim._dispatch` and :mod:`shim._array`
+(the names their packages export), :mod:`shim._random`, and the leaves.
+"""
+from ._autodiff import grad, value_and_grad
+from ._control import cond, for_loop, while_loop
+from ._function import JitFunction, jit
+
+__all__ = ["jit", "JitFunction", "for_loop", "while_loop", "cond", "grad", "value_and_grad"]

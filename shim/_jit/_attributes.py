@@ -1,0 +1,241 @@
+"""Which instance attributes a Python function reads and writes while JAX traces it.
+
+:class:`AttributeLog` temporarily wraps ``__getattribute__``, ``__setattr__``
+and ``__delattr__`` of the classes of tracked objects, records the instance
+attributes the trace reads (so later calls can check them cheaply) and the
+ones it writes (so they can be turned into state writes, refused, and in every
+case restored). Objects reached through tracked attributes are tracked too,
+and the lists, dicts and sets passed through are copied, so a compiled
+program can check that they still hold the same items.
+"""
+from __future__ import annotations
+
+import types
+
+from .._objects import (
+    CONSTANTS,
+    HEAPTYPE,
+    UNSET,
+    code_names,
+    is_user_object,
+    own_attributes,
+    own_value,
+    same_items,
+)
+
+__all__ = ["AttributeLog"]
+
+_LOGS: list["AttributeLog"] = []
+_PATCHED: dict = {}                 # class -> (had own methods?, originals)
+
+
+class AttributeLog:
+    """Record instance-attribute reads and writes of tracked objects during a trace.
+
+    ``reads`` maps (object, name) to the value first read; ``writes`` lists the
+    attributes assigned or deleted; ``snapshots`` keeps each touched object's
+    ``__dict__`` as it was, for :meth:`restore`. ``containers`` holds a copy of
+    every list, dict and set reached from the roots or from an attribute read,
+    nested ones included (through tuples too): the compiled code is only valid
+    while they hold the same items, and they are restored like ``__dict__``.
+    """
+
+    def __init__(self):
+        self.objects: dict = {}       # id -> object being tracked
+        self.reads: dict = {}         # (id, name) -> (object, name, value)
+        self.writes: dict = {}        # (id, name) -> (object, name)
+        self.snapshots: dict = {}     # id -> (object, dict copy)
+        self.containers: dict = {}    # id -> (container, copy)
+        self.where: dict = {}         # id -> what a container is, for messages
+        self.free: set = set()        # ids of containers that may change (see reach)
+        self.absent: dict = {}        # (id, name) -> (object, name): read from the class
+        self._walked: set = set()     # ids of tuples already walked
+
+    @classmethod
+    def around(cls, fns, objects=()) -> "AttributeLog":
+        """A log rooted at everything the callables ``fns`` can reach.
+
+        That is ``objects``, a bound method's object, a callable object, and the
+        closure variables and module globals the code names.
+        """
+        log = cls()
+        for obj in objects:
+            log.reach(obj, type(obj).__name__)
+        for fn in fns:
+            if isinstance(fn, types.MethodType):
+                log.reach(fn.__self__, type(fn.__self__).__name__)
+                fn = fn.__func__
+            elif is_user_object(fn):
+                log.reach(fn, type(fn).__name__)
+                fn = getattr(type(fn).__call__, "__func__", type(fn).__call__)
+            code = getattr(fn, "__code__", None)
+            if code is None:
+                continue
+            for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
+                try:
+                    log.reach(cell.cell_contents, f"the closure variable {name!r}", free=True)
+                except ValueError:            # an empty cell
+                    pass
+            for name in code_names(fn):
+                if name in fn.__globals__:
+                    log.reach(fn.__globals__[name], f"the global {name!r}", free=True)
+        return log
+
+    def track(self, obj) -> None:
+        if id(obj) in self.objects or not is_user_object(obj):
+            return
+        self.objects[id(obj)] = obj
+        _patch(type(obj))
+
+    def reach(self, value, where: str = "", free: bool = False) -> None:
+        """Track ``value`` if it is an object; if a container, copy it and reach its items.
+
+        ``where`` names the value for messages (``"Net.layers"``); items add
+        ``[i]``. ``free`` containers (those of closure variables and globals) may
+        change while tracing, as a Python side effect that happens once per
+        trace (``calls.append(1)``); changes of others are refused and undone.
+        """
+        if isinstance(value, (list, dict, set)):
+            if id(value) in self.containers:
+                if not free:
+                    self.free.discard(id(value))
+                return
+            self.containers[id(value)] = (value, value.copy())
+            self.where[id(value)] = where or f"a {type(value).__name__}"
+            if free:
+                self.free.add(id(value))
+        elif isinstance(value, tuple):
+            if id(value) in self._walked:
+                return
+            self._walked.add(id(value))
+        else:
+            self.track(value)
+            return
+        items = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, item in items:
+            if isinstance(item, (list, dict, set, tuple)) or is_user_object(item):
+                self.reach(item, f"{where}[{key!r}]" if where else "", free)
+
+    def __enter__(self) -> "AttributeLog":
+        _LOGS.append(self)
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        _LOGS.pop()
+        if not _LOGS:
+            _unpatch_all()
+
+    def _snapshot(self, obj) -> None:
+        if id(obj) not in self.snapshots:
+            self.snapshots[id(obj)] = (obj, own_attributes(obj))
+
+    def _read(self, obj, name, value) -> None:
+        key = (id(obj), name)
+        if key not in self.reads and key not in self.writes:
+            self.reads[key] = (obj, name, value)
+        if isinstance(value, (list, dict, set, tuple)) or is_user_object(value):
+            self.reach(value, f"{type(obj).__name__}.{name}")
+
+    def _class_read(self, obj, name) -> None:
+        """Record a constant read through the instance from its class (``self.dt``).
+
+        The check then covers the class attribute and that the instance has
+        not gained its own attribute of that name since.
+        """
+        for cls in type(obj).__mro__:
+            value = cls.__dict__.get(name, UNSET)
+            if value is UNSET:
+                continue
+            if isinstance(value, CONSTANTS):
+                self.reads.setdefault((id(cls), name), (cls, name, value))
+                try:
+                    object.__getattribute__(obj, "__dict__")
+                    self.absent.setdefault((id(obj), name), (obj, name))
+                except AttributeError:
+                    pass
+            return
+
+    def changed_containers(self):
+        """Lists, dicts and sets reached through attributes whose contents changed."""
+        return [c for key, (c, copy) in self.containers.items()
+                if key not in self.free and not same_items(c, copy)]
+
+    def container_checks(self):
+        """``[(container, items it holds, where)]``: what compiled code assumes.
+
+        Free containers are taken as they are now, after their side effects.
+        """
+        return [(c, c.copy() if key in self.free else copy, self.where[key])
+                for key, (c, copy) in self.containers.items()]
+
+    def restore(self) -> None:
+        """Put every touched object's attributes and every container back as they were."""
+        for obj, saved in self.snapshots.values():
+            current = own_attributes(obj)
+            for name in current.keys() - saved.keys():
+                object.__delattr__(obj, name)
+            for name, value in saved.items():
+                if current.get(name, UNSET) is not value:
+                    object.__setattr__(obj, name, value)
+        for key, (container, copy) in self.containers.items():
+            if key not in self.free and not same_items(container, copy):
+                container.clear()
+                container.update(copy) if isinstance(container, (dict, set)) else \
+                    container.extend(copy)
+
+
+def _current_log(obj):
+    if _LOGS:
+        log = _LOGS[-1]
+        if id(obj) in log.objects:
+            return log
+    return None
+
+
+def _patch(cls) -> None:
+    """Wrap attribute access of ``cls`` while logs are active (heap types only)."""
+    if cls in _PATCHED or not cls.__flags__ & HEAPTYPE:
+        return
+    own = {name: cls.__dict__[name] for name in ("__getattribute__", "__setattr__", "__delattr__")
+           if name in cls.__dict__}
+    get, set_, delete = cls.__getattribute__, cls.__setattr__, cls.__delattr__
+
+    def __getattribute__(obj, name):
+        value = get(obj, name)
+        log = _current_log(obj)
+        if log is not None:
+            own = own_value(obj, name, UNSET)
+            if own is not UNSET:
+                log._read(obj, name, own)
+            else:
+                log._class_read(obj, name)
+        return value
+
+    def __setattr__(obj, name, value):
+        log = _current_log(obj)
+        if log is not None:
+            log._snapshot(obj)
+            log.writes[(id(obj), name)] = (obj, name)
+        set_(obj, name, value)
+
+    def __delattr__(obj, name):
+        log = _current_log(obj)
+        if log is not None:
+            log._snapshot(obj)
+            log.writes[(id(obj), name)] = (obj, name)
+        delete(obj, name)
+
+    _PATCHED[cls] = own
+    cls.__getattribute__ = __getattribute__
+    cls.__setattr__ = __setattr__
+    cls.__delattr__ = __delattr__
+
+
+def _unpatch_all() -> None:
+    for cls, own in _PATCHED.items():
+        for name in ("__getattribute__", "__setattr__", "__delattr__"):
+            if name in own:
+                setattr(cls, name, own[name])
+            else:
+                delattr(cls, name)
+    _PATCHED.clear()

@@ -1,0 +1,190 @@
+"""Which JaxArrays a Python function touches while JAX traces it.
+
+``shim.jit`` and the control-flow helpers turn a Python callable that reads and
+writes JaxArrays -- through ``self``, arguments, closures, globals or any other
+way -- into a pure function of those arrays' values. :class:`Tracking`,
+active only while a trace runs, makes that possible: through the array
+layer's value hooks (``shim._array.hook_root_values``) it notices every
+*pre-existing* root that is read or written (roots created during the trace
+are temporaries). In ``discover`` mode each newly touched root is lifted into
+the trace (its value joined to an *anchor* tracer, so nothing is computed
+eagerly) and recorded; in ``strict`` mode only the roots bound as inputs may
+be touched, any other one raises :class:`Rediscover`. On exit every root gets
+back the value it had, whatever happened.
+
+The attributes a trace reads and writes are recorded by
+:class:`~._attributes.AttributeLog`. Outside a trace neither recorder
+exists, so eager code pays nothing.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from .._array import JaxArray, hook_root_values, raw_value, set_raw_value, unhook_root_values
+
+__all__ = ["Tracking", "Rediscover", "WriteOnly", "shape_of", "tracing"]
+
+_TRACKINGS: list["Tracking"] = []
+_Tracer = jax.core.Tracer
+
+
+try:
+    from jax._src.core import trace_state_clean as _trace_state_clean
+except ImportError:                       # pragma: no cover - depends on JAX's internals
+    _trace_state_clean = None
+
+
+def tracing(*values) -> bool:
+    """Whether a JAX trace is active (so control flow must be staged, not run)."""
+    if _trace_state_clean is not None:
+        return not _trace_state_clean()
+    return any(isinstance(v.value if type(v) is JaxArray else v, _Tracer) for v in values)
+
+
+class Rediscover(BaseException):
+    """A strict trace touched a JaxArray it was not given: trace again with it.
+
+    A BaseException so that user code catching ``Exception`` does not swallow it.
+    """
+
+
+class WriteOnly:
+    """Bound in place of a value the trace overwrites without reading: reading it
+    raises :class:`Rediscover`; its shape can be asked with :func:`shape_of`."""
+
+    __slots__ = ("shape",)
+
+    def __init__(self, shape):
+        self.shape = shape
+
+
+def shape_of(root):
+    """A root's shape, without counting as a read of its value."""
+    return raw_value(root).shape
+
+
+_CREATED: dict = {}     # id -> depth of the tracking stack when the array was made
+_KEEP: list = []        # those arrays, alive while any tracking is, so their ids stay theirs
+
+
+def _on_read(root, value):
+    key = id(root)
+    if key not in _TRACKINGS[-1].seen and _CREATED.get(key, 0) < len(_TRACKINGS):
+        return _first_touch(root, value, write=False)
+    if type(value) is WriteOnly:
+        raise Rediscover(root, "read")    # bound as write-only, but read after all
+    return value
+
+
+def _on_write(root):
+    key = id(root)
+    if _CREATED.get(key, 0) < len(_TRACKINGS):
+        top = _TRACKINGS[-1]
+        if key not in top.seen:
+            _first_touch(root, raw_value(root), write=True)
+        top.written[key] = root
+
+
+def _on_create(array):
+    _CREATED[id(array)] = len(_TRACKINGS)   # a temporary of every level
+    _KEEP.append(array)
+
+
+def _first_touch(root, value, write):
+    """Show a root to every level for which it pre-exists, outermost first.
+
+    An outer level must learn of a root even when an inner trace (a loop body
+    inside a compiled function) is the first to read it, or the outer program
+    would bake its value in.
+    """
+    born = _CREATED.get(id(root), 0)
+    top = len(_TRACKINGS)
+    for depth in range(born + 1, top + 1):
+        tracking = _TRACKINGS[depth - 1]
+        if id(root) in tracking.seen:
+            value = raw_value(root)
+        else:
+            value = tracking._first_touch(root, value, write and depth == top)
+    return value
+
+
+class Tracking:
+    """Record and isolate the JaxArray roots a trace touches.
+
+    Parameters
+    ----------
+    bind : sequence of (root, value)
+        Values to give roots for the trace (input tracers). Bound roots may
+        always be touched.
+    mode : {"discover", "strict", "open"}
+        ``discover``: any other pre-existing root touched is recorded and lifted
+        into the trace with ``anchor``. ``strict``: touching one raises
+        :class:`Rediscover`. ``open``: it is recorded and keeps its value (a
+        constant of the trace, as for arrays a loop body only reads).
+    anchor : traced bool scalar, for ``discover``.
+
+    Trackings nest (a loop body traced inside a compiled function): an array
+    made at an inner level is a temporary of the enclosing levels too.
+    """
+
+    def __init__(self, bind=None, mode="strict", anchor=None):
+        self.bind = bind or ()
+        self.mode = mode
+        self.anchor = anchor
+        self.depth = 0
+        self.seen: dict = {}        # id -> root, every pre-existing root touched or bound
+        self.touched: dict = {}     # id -> root, pre-existing roots touched (not bound)
+        self.read: set = set()      # ids of those whose value was read before any write
+        self.written: dict = {}     # id -> root, roots written (bound or not)
+        self._saved: list = []      # (root, value) to restore
+
+    def __enter__(self) -> "Tracking":
+        if not _TRACKINGS:
+            hook_root_values(_on_read, _on_write, _on_create)
+        _TRACKINGS.append(self)
+        self.depth = len(_TRACKINGS)
+        try:
+            for root, value in self.bind:
+                self.seen[id(root)] = root
+                self._saved.append((root, raw_value(root)))
+                set_raw_value(root, value)
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        for root, value in reversed(self._saved):
+            set_raw_value(root, value)
+        self._saved.clear()
+        _TRACKINGS.pop()
+        depth = self.depth
+        for key, born in list(_CREATED.items()):
+            if born == depth:               # still temporaries of the levels below
+                _CREATED[key] = depth - 1
+        if not _TRACKINGS:
+            unhook_root_values()
+            _CREATED.clear()
+            _KEEP.clear()
+
+    def is_temporary(self, array) -> bool:
+        """Whether ``array`` was made during this trace."""
+        return _CREATED.get(id(array), 0) >= self.depth
+
+    def _first_touch(self, root, value, write):
+        self.seen[id(root)] = root
+        if self.mode == "strict":
+            raise Rediscover(root)
+        self.touched[id(root)] = root
+        if not write:
+            self.read.add(id(root))
+        self._saved.append((root, value))
+        if not write and self.mode == "discover":
+            value = jnp.where(self.anchor, value, value)   # into the trace, computing nothing
+            set_raw_value(root, value)
+        return value
+
+    def value_of(self, root):
+        """The current (traced) value of ``root``, without recording anything."""
+        return raw_value(root)
