@@ -123,8 +123,8 @@ class JitFunction:
         self._static_argnames = frozenset((static_argnames,) if isinstance(static_argnames, str)
                                           else static_argnames)
         self._donate = bool(donate)
-        self._entries: dict = {}              # _Call.key -> _Entry
-        self._fast: dict = {}                 # the key of a plain positional call -> _Entry
+        self._entries: dict = {}              # _Call.key -> Program
+        self._fast: dict = {}                 # the key of a plain positional call -> Program
         self._hot = miss                     # straight-line code of the last such entry
         self._warned: set = set()
         self._recompiles: dict = {}           # what changed -> how often it made us compile

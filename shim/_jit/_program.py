@@ -135,7 +135,7 @@ def hot_path(entry, fast_key):
 
     The code checks the kinds of the arguments and that the values the trace
     read still hold, calls the executable with direct arguments and commits the
-    results -- the steps of ``JitFunction.__call__`` and ``_Entry.run``, without
+    results -- the steps of ``JitFunction.__call__`` and ``Program.run``, without
     loops or generic containers, because for small state this path is the whole
     cost of a call. Shapes and dtypes are left to JAX's dispatch: a mismatch
     makes it trace again, which raises ``Retrace``; another number of arguments
