@@ -34,7 +34,7 @@ from ._masked import MaskedRead, masked_copy
 from ._values import broadcast_value, mask_value_shape, shape_of
 
 __all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
-           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root", "weak",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root", "is_element", "weak",
            "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
            "view", "view_parts", "HotCode"]
 
@@ -64,8 +64,10 @@ class JaxArray:
 
     # _dtype is the NumPy dtype, or a Python type for a weakly typed number (a Python
     # number passed into shim.jit), which NumPy's promotion then treats as a Python scalar.
+    # _element marks the copy that scalar indexing returns (NumPy returns an immutable
+    # scalar there): in-place operators on it make a new array (see is_element).
     __slots__ = ("_value", "_dtype", "_base", "_layout", "_firsts", "_lows", "_version",
-                 "__weakref__")
+                 "_element", "__weakref__")
     __array_priority__ = 100
     _shim_opaque = True          # not an object whose attributes hold state (see shim._objects)
 
@@ -74,6 +76,7 @@ class JaxArray:
         self._dtype = value.dtype
         self._base = None
         self._version = 0
+        self._element = False
 
     # --- storage ----------------------------------------------------------------------
 
@@ -271,7 +274,9 @@ class JaxArray:
             if plan.layout is None:       # an empty slice of a new axis: nothing to view
                 return wrap(jnp.zeros(plan.shape, self.dtype))
             if plan.scalar:               # NumPy returns a scalar here: a copy, not a view
-                return wrap(_kernels.read(plan.layout)(root._value, plan.lows))
+                element = wrap(_kernels.read(plan.layout)(root._value, plan.lows), self._dtype)
+                element._element = True
+                return element
             return _view(root, plan.layout, plan.firsts, plan.lows)
         idx = plan
         region = layout.index(firsts, idx.region)
@@ -294,7 +299,7 @@ class JaxArray:
                 return
         if type(index) is JaxArray and index._dtype == _BOOL and index.shape == self.shape:
             # x[mask] = v with a mask of x's shape: where(mask, v, x), no index parsing.
-            value = _as_value(value, self.dtype, "JaxArray.__setitem__")
+            value = _as_value(value, self.dtype, True)
             shape = mask_value_shape(shape_of(value), ())
             if shape is not None:
                 self._update((_kernels.set_masked, index.ndim, shape), (index.value, value))
@@ -305,13 +310,13 @@ class JaxArray:
             if type(value) is JaxArray and value._base is root and \
                     value._layout is plan.layout and value._firsts == plan.firsts:
                 return                    # x[s] += y ends with x[s] = x[s]: already written
-            value = _as_value(value, self.dtype, "JaxArray.__setitem__")
+            value = _as_value(value, self.dtype)
             shape = broadcast_value(shape_of(value), plan.shape, advanced=False)
             if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
                 root._commit(_kernels.write(plan.layout, (_kernels.set_all, shape))(
                     root._value, plan.lows, value))
             return
-        value = _as_value(value, self.dtype, "JaxArray.__setitem__")
+        value = _as_value(value, self.dtype, True)
         vshape = shape_of(value)
         own_lows = None if self._base is None else self._lows_arg()
         idx = plan
@@ -559,6 +564,7 @@ def wrap(value, dtype=None) -> JaxArray:
     array._dtype = value.dtype if dtype is None else dtype
     array._base = None
     array._version = 0
+    array._element = False
     return array
 
 
@@ -574,6 +580,7 @@ def _view(root: JaxArray, layout, firsts, lows=None) -> JaxArray:
     view._firsts = firsts
     view._lows = lows
     view._version = -1
+    view._element = False
     return view
 
 
@@ -583,6 +590,7 @@ def _deferred(read, dtype) -> JaxArray:
     array._dtype = dtype
     array._base = read
     array._version = 0
+    array._element = False
     return array
 
 
@@ -639,28 +647,52 @@ _API_VERSIONS = ("2021.12", "2022.12", "2023.12", "2024.12", "2025.12")
 
 # --- write helpers ---------------------------------------------------------------------
 
-def _as_value(value, dtype, func):
-    """An operand for a write kernel: jax/NumPy array or Python scalar, checked like NumPy."""
+_PY_SCALARS = (bool, int, float, complex)
+_INT64_BOUNDS = (-2 ** 63, 2 ** 63)
+
+
+def _as_value(value, dtype, elementwise: bool = False):
+    """An operand for a write kernel into ``dtype``: a jax/NumPy array or Python scalar.
+
+    Scalars are converted on the host by NumPy's own rules for assignment: a
+    Python scalar must be representable (``OverflowError`` for ``300`` into
+    int8, ``TypeError`` for ``1j`` into a real type, ``ValueError`` for NaN into
+    an integer type). A NumPy scalar is assigned as ``x[0] = v`` would, or, with
+    ``elementwise`` (advanced and mask indices, ``fill``), cast like an array --
+    the two differ in NumPy (``i8[0] = np.int64(300)`` raises, ``i8[[0]] = ...``
+    wraps). Arrays are cast unsafely in the kernel, as NumPy casts them.
+    """
     t = type(value)
     if t is JaxArray:
         return value.value
-    if t is float or t is int or t is bool or t is complex:
-        if dtype.kind in "iu" and t is not bool:
-            if t is int:
+    kind = dtype.kind
+    if t is float:
+        if kind in "fc":
+            return value
+    elif t is int:
+        if _INT64_BOUNDS[0] <= value < _INT64_BOUNDS[1]:     # else JAX cannot take it
+            if kind in "fc":
+                return value
+            if kind in "iu":
                 info = np.iinfo(dtype)
-                if not info.min <= value <= info.max:
-                    raise OverflowError(f"Python integer {value} out of bounds for {dtype}")
-            elif t is float and not np.isfinite(value):
-                raise ValueError(f"cannot convert float {value} to integer")
+                if info.min <= value <= info.max:
+                    return value
+    elif t is bool or (t is complex and kind == "c"):
         return value
-    if isinstance(value, jax.Array):
-        return value
-    array = np.asarray(value)
-    if array.dtype.kind in UNSUPPORTED_KINDS:
-        # NumPy's own conversion decides: "3.5" parses, "text" raises ValueError,
-        # None raises TypeError -- as for a NumPy array of this dtype.
-        array = array.astype(dtype)
-    return array
+    elif t is not complex and not isinstance(value, np.generic):
+        if isinstance(value, jax.Array):
+            return value
+        array = np.asarray(value)
+        if array.dtype != dtype:
+            # Cast by NumPy on the host: its values for NaN and out-of-range floats, its
+            # warnings, and its parsing of strings ("3.5" parses, "text" raises ValueError).
+            array = array.astype(dtype)
+        return array
+    if elementwise and t not in _PY_SCALARS:
+        return np.asarray(value).astype(dtype)
+    host = np.empty((), dtype)
+    host[()] = value              # NumPy's scalar assignment: its errors and warnings
+    return host
 
 
 def to_host(x):
@@ -706,6 +738,13 @@ root_value = operator.attrgetter("_value")
 #: ``dtype_token(x)``: the dtype *token* of ``x``, its NumPy dtype or, if weakly typed, a
 #: Python type (``attrgetter``: the ufunc path calls it on every operand).
 dtype_token = operator.attrgetter("_dtype")
+
+
+def is_element(x: JaxArray) -> bool:
+    """Whether ``x`` is what scalar indexing returned (``a[i, j]``), where NumPy gives an
+    immutable scalar: ``a[i, j] += v`` computes a new value (of NumPy's result dtype)
+    and assigns it, so ``i8[0] += 1.5`` works as in NumPy instead of a same_kind error."""
+    return x._element
 
 
 def is_root(x: JaxArray) -> bool:

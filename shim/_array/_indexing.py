@@ -178,6 +178,8 @@ def parse(index, shape: tuple[int, ...], *, mask_ok: bool = False):
     expanded = []
     for kind, item in kinds:
         if kind == "e":
+            if advanced:              # NumPy: advanced indices on both sides are not adjacent
+                expanded.append(("e", None))
             expanded.extend([("s", slice(None))] * (ndim - consumed))
         else:
             expanded.append((kind, item))
@@ -186,9 +188,10 @@ def parse(index, shape: tuple[int, ...], *, mask_ok: bool = False):
 
     if not advanced:
         return _basic(expanded, shape, scalar=not has_ellipsis)
-    if (mask_ok and len(expanded) - (ndim - consumed) == 1 and expanded[0][0] == "ba"
-            and np.ndim(expanded[0][1]) > 0):
-        mask = expanded[0][1]
+    rest = [entry for entry in expanded if entry[0] != "e"]
+    if (mask_ok and len(rest) - (ndim - consumed) == 1 and rest[0][0] == "ba"
+            and np.ndim(rest[0][1]) > 0):
+        mask = rest[0][1]
         _check_mask_shape(mask, shape, 0)
         return MaskIndex(mask)
     return _advanced(expanded, shape)
@@ -295,6 +298,8 @@ def _advanced(expanded, shape):
     for kind, item in expanded:
         if kind == "n":
             template.append(None)
+        elif kind == "e":                 # an Ellipsis (covering no axis here): a separator
+            template.append(...)
         elif kind == "B":                 # NumPy: a new length-1 axis indexed by [0] or []
             region.append(("n",))
             template.append(("a", len(arrays)))
@@ -341,7 +346,13 @@ def _check_host_bounds(arr: np.ndarray, n: int, axis: int) -> None:
 
 @jax.jit
 def _out_of_bounds(arr, n):
-    bad = (arr < -n) | (arr >= n)
+    # Compared in 64 bits: -n and n need not fit the index's own dtype (uint8, int8...).
+    if jnp.issubdtype(arr.dtype, jnp.unsignedinteger):
+        arr = arr.astype(jnp.uint64)
+        bad = arr >= n.astype(jnp.uint64)
+    else:
+        arr = arr.astype(jnp.int64)
+        bad = (arr < -n) | (arr >= n)
     return jnp.any(bad), jnp.where(jnp.any(bad), arr.ravel()[jnp.argmax(bad.ravel())], 0)
 
 
@@ -350,15 +361,25 @@ def check_device_bounds(index: AdvancedIndex) -> None:
     for k, n, axis in index.device_checks:
         arr = index.arrays[k]
         if arr.size:
-            bad, value = _out_of_bounds(arr, n)
+            bad, value = _out_of_bounds(arr, np.int64(n))
             if bool(bad):
                 raise IndexError(f"index {int(value)} is out of bounds for axis {axis} with size {n}")
 
 
+_WIDE_INDEX = (np.dtype(np.int64), np.dtype(np.int32))
+
+
+def _index_array(a):
+    """An index array JAX can normalise: narrow and unsigned integers become int64
+    (JAX adds the axis size to negative indices in the index's own dtype)."""
+    dtype = getattr(a, "dtype", None)
+    return a if dtype is None or dtype in _WIDE_INDEX else a.astype(np.int64)
+
+
 def build_index(template: tuple, arrays) -> tuple:
     """The index tuple that ``template`` describes, for use inside a kernel."""
-    return tuple(slice(None) if t == ":" else None if t is None else arrays[t[1]]
-                 for t in template)
+    return tuple(slice(None) if t == ":" else None if t is None else ... if t is ...
+                 else _index_array(arrays[t[1]]) for t in template)
 
 
 def advanced_shape(region_shape: tuple[int, ...], template: tuple, array_shapes) -> tuple[int, ...]:
@@ -371,6 +392,8 @@ def advanced_shape(region_shape: tuple[int, ...], template: tuple, array_shapes)
     for i, t in enumerate(template):
         if isinstance(t, tuple):
             axis += 1
+            continue
+        if t is ...:
             continue
         size = 1 if t is None else region_shape[axis]
         if t == ":":

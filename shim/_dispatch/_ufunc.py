@@ -26,7 +26,15 @@ import jax.numpy as jnp
 import numpy as np
 from jax import lax
 
-from .._array import UNSUPPORTED_KINDS, JaxArray, apply_update, dtype_token, to_host, wrap
+from .._array import (
+                      UNSUPPORTED_KINDS,
+                      JaxArray,
+                      apply_update,
+                      dtype_token,
+                      is_element,
+                      to_host,
+                      wrap,
+)
 from .._branch_cuts import BRANCH_CUT_SAFE
 
 __all__ = ["call", "call_entry", "inplace", "install_operators", "find_loop", "checked_loop",
@@ -555,6 +563,8 @@ def _reflected_method(ufunc, name):
 
 def _inplace_method(ufunc, name):
     def in_place(self, other):
+        if is_element(self):          # NumPy's scalars are immutable: a new value
+            return NotImplemented if _defers(other) else call(ufunc, (self, other))
         return inplace(ufunc, self, other)
     in_place.__name__ = f"__i{name}__"
     return in_place
