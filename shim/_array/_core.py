@@ -16,6 +16,7 @@ above use instead of the private slots: see :mod:`shim._array`.
 """
 from __future__ import annotations
 
+import builtins
 import operator
 import os
 import pickle
@@ -27,6 +28,7 @@ import numpy as np
 
 from .._errors import TRACED_VALUE, TracingError
 from . import _indexing, _kernels
+from ._flags import Flags, c_strides
 from ._flat import FlatIterator
 from ._indexing import MaskIndex, Plan
 from ._layout import Layout, normalize_axes
@@ -66,8 +68,9 @@ class JaxArray:
     # number passed into shim.jit), which NumPy's promotion then treats as a Python scalar.
     # _element marks the copy that scalar indexing returns (NumPy returns an immutable
     # scalar there): in-place operators on it make a new array (see is_element).
+    # _readonly is NOT flags.writeable: writes through this array raise.
     __slots__ = ("_value", "_dtype", "_base", "_layout", "_firsts", "_lows", "_version",
-                 "_element", "__weakref__")
+                 "_element", "_readonly", "__weakref__")
     __array_priority__ = 100
     _shim_opaque = True          # not an object whose attributes hold state (see shim._objects)
 
@@ -76,7 +79,7 @@ class JaxArray:
         self._dtype = value.dtype
         self._base = None
         self._version = 0
-        self._element = False
+        self._element = self._readonly = False
 
     # --- storage ----------------------------------------------------------------------
 
@@ -107,6 +110,8 @@ class JaxArray:
 
     def _assign(self, new) -> None:
         """Replace the whole content with ``new`` (same shape; cast to our dtype)."""
+        if self._readonly:
+            raise _read_only()
         if self._base is None and getattr(new, "dtype", None) == self._dtype \
                 and isinstance(new, jax.Array):
             self._commit(new)
@@ -130,11 +135,15 @@ class JaxArray:
 
     def _write(self, layout, lows, update, args) -> None:
         """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root."""
+        if self._readonly:
+            raise _read_only()
         root = self if self._base is None else self._base
         root._commit(_kernels.write(layout, update)(root._value, lows, *args))
 
     def _update(self, update, args) -> None:
         """Apply ``update`` (see :mod:`shim._array._kernels`) to every element of this array."""
+        if self._readonly:
+            raise _read_only()
         base = self._base
         if base is not None and type(base) is MaskedRead:
             if base.defer(update, args):
@@ -180,6 +189,44 @@ class JaxArray:
         if type(base) is MaskedRead:
             return self._materialize().shape
         return self._layout.shape
+
+    @shape.setter
+    def shape(self, shape) -> None:
+        """``x.shape = s``: reshape in place, where NumPy can without copying the data.
+
+        Allowed for a root (and views that are a whole root, maybe reshaped);
+        otherwise ``AttributeError``, as NumPy raises where the view has no
+        such layout (shim also refuses some strided views NumPy accepts).
+        """
+        shape = _normalize_shape(shape, self.size)
+        base = self._base
+        if base is not None and type(base) is MaskedRead:
+            self._materialize()
+            base = None
+        if base is None:
+            if shape != self._value.shape:
+                self._commit(self._value.reshape(shape))
+            return
+        layout = self._layout.reshape(shape)
+        if layout is None:
+            raise AttributeError("Incompatible shape for in-place modification. Use "
+                                 "`.reshape()` to make a copy with the desired shape.")
+        self._layout, self._lows, self._version = layout, None, -1
+
+    @property
+    def strides(self) -> tuple[int, ...]:
+        """NumPy's strides in bytes for the layout shim presents: roots are C-contiguous,
+        a view's strides follow from how it selects its root's elements."""
+        base = self._base
+        if base is None or type(base) is MaskedRead:
+            return c_strides(self.shape, self.itemsize)
+        return self._layout.strides(self.itemsize)
+
+    @property
+    def flags(self) -> Flags:
+        """NumPy's flags (``c_contiguous``, ``writeable``...); ``x.flags.writeable = False``
+        makes every write through ``x`` raise ``ValueError``."""
+        return Flags(self)
 
     @property
     def dtype(self) -> np.dtype:
@@ -277,7 +324,7 @@ class JaxArray:
                 element = wrap(_kernels.read(plan.layout)(root._value, plan.lows), self._dtype)
                 element._element = True
                 return element
-            return _view(root, plan.layout, plan.firsts, plan.lows)
+            return _view(root, plan.layout, plan.firsts, plan.lows, self._readonly)
         idx = plan
         region = layout.index(firsts, idx.region)
         if region is None:
@@ -289,6 +336,8 @@ class JaxArray:
                            idx.arrays))
 
     def __setitem__(self, index, value) -> None:
+        if self._readonly:
+            raise _read_only()
         if type(value) is JaxArray and type(value._base) is MaskedRead:
             read = value._base
             if read.index is index and read.source.shape == self.shape:
@@ -351,26 +400,57 @@ class JaxArray:
 
     def _transposed(self, axes) -> "JaxArray":
         root, layout, firsts = self._target()
-        return _view(root, layout.transpose(axes), firsts)
+        return _view(root, layout.transpose(axes), firsts, None, self._readonly)
 
     def _reshaped(self, shape) -> "JaxArray | None":
         """A view with this shape, or ``None`` if NumPy semantics need a copy here."""
         root, layout, firsts = self._target()
         new_layout = layout.reshape(shape)
-        return None if new_layout is None else _view(root, new_layout, firsts)
+        return None if new_layout is None else _view(root, new_layout, firsts, None, self._readonly)
 
     def view(self, dtype=None, type=None) -> "JaxArray":
-        """A new view of the same data; with ``dtype``, a reinterpreting copy."""
-        if type is not None:
-            raise TypeError("JaxArray.view: the 'type' argument is not supported")
-        if dtype is None or np.dtype(dtype) == self.dtype:
-            root, layout, firsts = self._target()
-            return _view(root, layout, firsts)
-        dtype = np.dtype(dtype)
-        if dtype.itemsize != self.dtype.itemsize:
-            raise TypeError(f"JaxArray.view: changing the item size ({self.dtype} to {dtype}) "
-                            "is not supported; only same-size reinterpretation is")
-        return wrap(jax.lax.bitcast_convert_type(self.value, dtype))
+        """A new view of the same data, optionally reinterpreting its bytes as ``dtype``.
+
+        Writes through the view reach this array (and its base), also for a
+        ``dtype`` view, as in NumPy. A different item size changes the last axis
+        and needs a whole array or a reshape of one (NumPy: any view whose last
+        axis is contiguous); bool views of other dtypes are refused, since JAX's
+        bool holds only 0 and 1. ``type`` may only be JaxArray: a JaxArray cannot
+        be viewed as a ``numpy.ndarray`` subclass.
+        """
+        if type is None and isinstance(dtype, builtins.type) and \
+                issubclass(dtype, (np.ndarray, JaxArray)):
+            dtype, type = None, dtype
+        if type is not None and type is not JaxArray:
+            raise TypeError(f"JaxArray.view: a JaxArray cannot be viewed as {type.__name__!r}; "
+                            "its data lives in a JAX buffer, not in an ndarray subclass "
+                            "(convert with numpy.asarray(x).view(cls) for a host copy)")
+        root, layout, firsts = self._target()
+        dtype = self.dtype if dtype is None else canonical_dtype(dtype)
+        if dtype == self.dtype:
+            return _view(root, layout, firsts, None, self._readonly)
+        old = self.dtype
+        if (old == _BOOL) != (dtype == _BOOL):
+            raise TypeError(f"JaxArray.view: a {old} array cannot be viewed as {dtype}: JAX's "
+                            "bool holds only 0 and 1, so bool views of other dtypes are not "
+                            "supported")
+        shape = self.shape
+        if dtype.itemsize != old.itemsize:
+            if not shape:
+                raise ValueError("Changing the dtype of a 0d array is only supported if the "
+                                 "itemsize is unchanged")
+            nbytes = shape[-1] * old.itemsize
+            if nbytes % dtype.itemsize:
+                raise ValueError("When changing to a larger dtype, its size must be a divisor of "
+                                 "the total size in bytes of the last axis of the array.")
+            if not layout.whole:
+                raise ValueError(f"JaxArray.view: changing the item size ({old} to {dtype}) "
+                                 "needs a whole array or a reshape of one; this view is "
+                                 "strided, transposed or a part (copy it first)")
+            shape = shape[:-1] + (nbytes // dtype.itemsize,)
+        view = _view(root, layout.view(root.dtype, dtype, shape), firsts, None, self._readonly)
+        view._dtype = dtype
+        return view
 
     # --- conversion --------------------------------------------------------------------
 
@@ -564,23 +644,24 @@ def wrap(value, dtype=None) -> JaxArray:
     array._dtype = value.dtype if dtype is None else dtype
     array._base = None
     array._version = 0
-    array._element = False
+    array._element = array._readonly = False
     return array
 
 
 _new = object.__new__
 
 
-def _view(root: JaxArray, layout, firsts, lows=None) -> JaxArray:
+def _view(root: JaxArray, layout, firsts, lows=None, readonly=False) -> JaxArray:
     view = _new(JaxArray)
     view._value = None
-    view._dtype = root._dtype
+    view._dtype = root._dtype if layout.cast is None else layout.cast[0]
     view._base = root
     view._layout = layout
     view._firsts = firsts
     view._lows = lows
     view._version = -1
     view._element = False
+    view._readonly = readonly or root._readonly
     return view
 
 
@@ -590,8 +671,38 @@ def _deferred(read, dtype) -> JaxArray:
     array._dtype = dtype
     array._base = read
     array._version = 0
-    array._element = False
+    array._element = array._readonly = False
     return array
+
+
+def _normalize_shape(shape, size: int) -> tuple[int, ...]:
+    """``shape`` (an int or ints, one of them maybe -1) for ``size`` elements, or NumPy's errors."""
+    try:
+        dims = [operator.index(shape)]
+    except TypeError:
+        try:
+            dims = [operator.index(n) for n in shape]
+        except TypeError:
+            raise TypeError("expected a sequence of integers or a single integer, got "
+                            f"{shape!r}") from None
+    unknown = [i for i, n in enumerate(dims) if n == -1]
+    if len(unknown) > 1:
+        raise ValueError("can only specify one unknown dimension")
+    if any(n < -1 for n in dims):
+        raise ValueError("negative dimensions not allowed")
+    known = 1
+    for n in dims:
+        if n != -1:
+            known *= n
+    if unknown and known and size % known == 0:
+        dims[unknown[0]] = size // known
+    elif unknown or known != size:
+        raise ValueError(f"cannot reshape array of size {size} into shape {tuple(dims)}")
+    return tuple(dims)
+
+
+def _read_only() -> ValueError:
+    return ValueError("assignment destination is read-only")
 
 
 def _from_numpy(array: np.ndarray) -> JaxArray:

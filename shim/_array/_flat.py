@@ -1,7 +1,11 @@
 """``x.flat``: a 1-D handle on an array's elements in C order."""
 from __future__ import annotations
 
+import operator
 from typing import TYPE_CHECKING
+
+import jax.numpy as jnp
+import numpy as np
 
 if TYPE_CHECKING:
     from ._core import JaxArray
@@ -26,11 +30,23 @@ class FlatIterator:
         return self._flat()[index]
 
     def __setitem__(self, index, value):
+        """``x.flat[index] = value``: as NumPy, the values are taken in C order and
+        repeated or cut to the number of selected elements (``a.flat[[0, 1]] = [1, 2, 3]``
+        writes 1 and 2)."""
         array = self._array
         flat = array._reshaped((array.size,))
         if flat is None:
             raise TypeError("x.flat[...] = v is supported on whole arrays and reshapes of them; "
                             "this array is a strided or transposed view")
+        if np.ndim(value) and not _is_int(index):
+            n = flat[index].size
+            host = type(value) is not type(array)
+            values = np.ravel(value) if host else jnp.ravel(value.value)
+            if values.size != n:
+                if values.size == 0:
+                    return
+                values = np.resize(values, n) if host else jnp.resize(values, n)
+            value = values.reshape(flat[index].shape)
         flat[index] = value
 
     def __iter__(self):
@@ -45,3 +61,11 @@ class FlatIterator:
 
     def __array__(self, dtype=None, copy=None):
         return self._flat().__array__(dtype, copy)
+
+
+def _is_int(index) -> bool:
+    try:
+        operator.index(index)
+    except TypeError:
+        return False
+    return True

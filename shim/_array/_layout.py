@@ -5,9 +5,11 @@ every kernel's cache key) and ``firsts`` (dynamic: the first selected index of
 each sliced or integer-indexed dimension). Keeping the starts dynamic means
 ``for i in range(n): x[i] += 1`` compiles one kernel, not ``n``.
 
-A layout is read in four steps, each optional:
+A layout is read in five steps, each optional:
 
-1. reshape the root to ``base_shape`` (views made by ``reshape``/``ravel``);
+0. reinterpret the root's bytes as another dtype (``cast``: views made by
+   ``x.view(dtype)``), which may change the last axis' length;
+1. reshape the (reinterpreted) root to ``base_shape`` (``reshape``/``ravel``);
 2. per base dimension, keep it whole, take one index (dropping the
    dimension), or take ``length`` elements ``step`` apart;
 3. order the remaining dimensions as ``out`` says (transposes);
@@ -23,6 +25,8 @@ from typing import Sequence
 
 import jax.numpy as jnp
 from jax import lax
+
+from ._flags import c_strides
 
 __all__ = ["Layout", "FULL", "INT", "NEWAXIS"]
 
@@ -42,7 +46,7 @@ class Layout:
     object, so they are cheap dictionary keys.
     """
 
-    __slots__ = ("root_shape", "base_shape", "dims", "out", "shape", "dynamic",
+    __slots__ = ("root_shape", "base_shape", "dims", "out", "cast", "space", "shape", "dynamic",
                  "_cover", "_strides", "_flips", "_kept_shape", "_perm", "_inverse_perm",
                  "is_identity", "__weakref__")
 
@@ -50,12 +54,14 @@ class Layout:
     base_shape: tuple[int, ...]
     dims: tuple
     out: tuple[int, ...]
+    cast: "tuple | None"         # (dtype, shape of the reinterpreted root) or None
+    space: tuple[int, ...]       # the shape of the (reinterpreted) root
     shape: tuple[int, ...]
     dynamic: tuple[int, ...]
 
     @staticmethod
-    def make(root_shape, base_shape, dims, out) -> "Layout":
-        key = (root_shape, base_shape, dims, out)
+    def make(root_shape, base_shape, dims, out, cast=None) -> "Layout":
+        key = (root_shape, base_shape, dims, out, cast)
         layout = _INTERNED.get(key)
         if layout is None:
             layout = object.__new__(Layout)
@@ -72,8 +78,10 @@ class Layout:
                                                       tuple(range(len(shape))))
         return layout
 
-    def _setup(self, root_shape, base_shape, dims, out):
+    def _setup(self, root_shape, base_shape, dims, out, cast):
         self.root_shape, self.base_shape, self.dims, self.out = root_shape, base_shape, dims, out
+        self.cast = cast
+        self.space = root_shape if cast is None else cast[1]
         self.shape = tuple(1 if d == NEWAXIS else _length(dims[d], base_shape[d]) for d in out)
         self.dynamic = tuple(d for d, sel in enumerate(dims) if sel is not FULL)
         cover, strides, flips, kept = [], [], [], []
@@ -102,15 +110,16 @@ class Layout:
         self._perm = tuple(order) if order != sorted(order) else None
         self._inverse_perm = (tuple(sorted(range(len(order)), key=order.__getitem__))
                               if self._perm else None)
-        self.is_identity = (base_shape == root_shape and all(s is FULL for s in dims)
-                            and out == tuple(range(len(dims))))
+        self.is_identity = (cast is None and base_shape == root_shape
+                            and all(s is FULL for s in dims) and out == tuple(range(len(dims))))
 
     def __repr__(self) -> str:
+        cast = "" if self.cast is None else f", cast={self.cast}"
         return (f"Layout(root={self.root_shape}, base={self.base_shape}, dims={self.dims}, "
-                f"out={self.out})")
+                f"out={self.out}{cast})")
 
     def __reduce__(self):
-        return Layout.make, (self.root_shape, self.base_shape, self.dims, self.out)
+        return Layout.make, (self.root_shape, self.base_shape, self.dims, self.out, self.cast)
 
     # --- algebra (host side, static) -------------------------------------------------
 
@@ -154,13 +163,13 @@ class Layout:
                     dims[d] = (step, n1)
                     start[d] = first
                 out.append(d)
-        layout = Layout.make(self.root_shape, self.base_shape, tuple(dims), tuple(out))
+        layout = Layout.make(self.root_shape, self.base_shape, tuple(dims), tuple(out), self.cast)
         return layout, tuple(start[d] for d in layout.dynamic)
 
     def transpose(self, axes: Sequence[int]) -> "Layout":
         """The layout with output axes reordered (``axes`` already validated)."""
         return Layout.make(self.root_shape, self.base_shape, self.dims,
-                           tuple(self.out[a] for a in axes))
+                           tuple(self.out[a] for a in axes), self.cast)
 
     def reshape(self, shape: tuple[int, ...]) -> "Layout | None":
         """A layout for ``view.reshape(shape)``, or ``None`` if that needs a copy.
@@ -168,9 +177,36 @@ class Layout:
         Only whole, untransposed roots reshape without a copy here; NumPy also
         returns views for some reshapes of contiguous slices, which shim copies.
         """
-        if not (all(s is FULL for s in self.dims) and self.out == tuple(range(len(self.dims)))):
+        if not self.whole:
             return None
-        return Layout.make(self.root_shape, shape, (FULL,) * len(shape), tuple(range(len(shape))))
+        return Layout.make(self.root_shape, shape, (FULL,) * len(shape), tuple(range(len(shape))),
+                           self.cast)
+
+    @property
+    def whole(self) -> bool:
+        """Whether the view is every element of the root in C order (maybe reshaped)."""
+        return all(s is FULL for s in self.dims) and self.out == tuple(range(len(self.dims)))
+
+    def view(self, root_dtype, dtype, shape) -> "Layout":
+        """The layout reinterpreting this one's elements as ``dtype`` (``shape``: the result's).
+
+        With the item size unchanged any layout can be reinterpreted; otherwise the
+        caller checks that the view is :attr:`whole` (NumPy's rule is looser: any
+        view whose last axis is contiguous).
+        """
+        dtype = None if dtype == root_dtype else dtype
+        if shape == self.shape:
+            cast = None if dtype is None else (dtype, self.space)
+            return Layout.make(self.root_shape, self.base_shape, self.dims, self.out, cast)
+        cast = None if dtype is None else (dtype, shape)
+        return Layout.make(self.root_shape, shape, (FULL,) * len(shape), tuple(range(len(shape))),
+                           cast)
+
+    def strides(self, itemsize: int) -> tuple[int, ...]:
+        """NumPy's strides (in bytes) of the view, the root being C-contiguous."""
+        base = c_strides(self.base_shape, itemsize)
+        return tuple(0 if d == NEWAXIS else base[d] * (1 if self.dims[d] is FULL else self.dims[d][0])
+                     for d in self.out)
 
     def lows(self, firsts: tuple[int, ...]) -> tuple[int, ...]:
         """The lowest base index touched in each dynamic dimension."""
@@ -186,9 +222,13 @@ class Layout:
 
     def gather(self, root, lows):
         """The view's value, from the root's value and the dynamic ``lows``."""
+        if root.shape != self.root_shape:      # the root was reshaped in place (x.shape = s)
+            root = root.reshape(self.root_shape)
         if self.is_identity:
             return root
-        x = root.reshape(self.base_shape) if self.base_shape != self.root_shape else root
+        if self.cast is not None:
+            root = root.view(self.cast[0]).reshape(self.space)
+        x = root.reshape(self.base_shape) if self.base_shape != self.space else root
         if self.dynamic:
             x = lax.dynamic_slice(x, self._starts(lows), self._cover)
         if self._strides:
@@ -202,21 +242,29 @@ class Layout:
 
     def scatter(self, root, lows, value):
         """The root's value after writing ``value`` (of ``self.shape``) into the view."""
+        actual = root.shape
+        if actual != self.root_shape:
+            root = root.reshape(self.root_shape)
         if self.is_identity:
-            return value
+            return value.reshape(actual)
+        root_dtype = root.dtype
+        if self.cast is not None:
+            root = root.view(self.cast[0]).reshape(self.space)
         v = value.reshape(tuple(self.shape[i] for i, d in enumerate(self.out) if d != NEWAXIS))
         if self._inverse_perm:
             v = v.transpose(self._inverse_perm)
         if self._flips:
             v = jnp.flip(v, self._flips)
         v = v.reshape(self._strided_shape())
-        x = root.reshape(self.base_shape) if self.base_shape != self.root_shape else root
+        x = root.reshape(self.base_shape) if self.base_shape != self.space else root
         starts = self._starts(lows) if self.dynamic else None
         if self._strides:
             region = lax.dynamic_slice(x, starts, self._cover) if starts is not None else x
             v = _strided_set(region, v, self._strides)
         x = lax.dynamic_update_slice(x, v, starts) if starts is not None else v
-        return x.reshape(self.root_shape)
+        if self.cast is not None:
+            x = x.reshape(self.space).view(root_dtype)
+        return x.reshape(actual)
 
     def _starts(self, lows):
         starts = [0] * len(self.base_shape)
