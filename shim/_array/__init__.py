@@ -20,8 +20,9 @@ JaxArray's private slots:
 - ``wrap``, ``to_jax``, ``to_host``, ``canonical_dtype``, ``UNSUPPORTED_KINDS``:
   making arrays and converting values;
 - ``dtype_token``, ``is_root``, ``root_value``, ``commit``, ``weak``: a root's
-  dtype token, its value, and giving it a new one; ``is_element``: whether an
-  array stands for the immutable scalar NumPy's scalar indexing returns;
+  dtype token, its value, and giving it a new one; ``is_element``, ``as_element``:
+  whether an array stands for the immutable scalar NumPy's scalar indexing
+  returns (and marking one);
 - ``apply_update``, ``write_region``, ``placement``: writes through compiled
   kernels, and where an array's elements live;
 - ``transposed``, ``reshaped``, ``view``, ``view_parts``: views;
@@ -41,6 +42,7 @@ from ._core import (
                     HotCode,
                     JaxArray,
                     apply_update,
+                    as_element,
                     canonical_dtype,
                     commit,
                     dtype_token,
@@ -68,7 +70,8 @@ from ._kernels import set_all
 from ._values import broadcast_value
 
 __all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
-           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root", "is_element", "weak",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root",
+           "is_element", "as_element", "weak",
            "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
            "view", "view_parts", "HotCode", "index_plan", "Plan", "check_device_bounds",
            "build_index", "lows_arg", "set_all", "broadcast_value", "hook_root_values",

@@ -36,7 +36,8 @@ from ._masked import MaskedRead, masked_copy
 from ._values import broadcast_value, mask_value_shape, shape_of
 
 __all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
-           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root", "is_element", "weak",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root",
+           "is_element", "as_element", "weak",
            "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
            "view", "view_parts", "HotCode"]
 
@@ -775,7 +776,12 @@ def _as_value(value, dtype, elementwise: bool = False):
     """
     t = type(value)
     if t is JaxArray:
-        return value.value
+        if value._element and value._dtype != dtype and _scalar_rules_apply(value.dtype, dtype):
+            element = value.value     # NumPy's scalar, as i8[0] += 1.5 assigns it back
+            if not isinstance(element, _Tracer):
+                value, t = np.asarray(element)[()], None
+        if t is JaxArray:
+            return value.value
     kind = dtype.kind
     if t is float:
         if kind in "fc":
@@ -804,6 +810,13 @@ def _as_value(value, dtype, elementwise: bool = False):
     host = np.empty((), dtype)
     host[()] = value              # NumPy's scalar assignment: its errors and warnings
     return host
+
+
+def _scalar_rules_apply(source, target) -> bool:
+    """Whether assigning a NumPy scalar of ``source`` into ``target`` can raise or warn
+    (a float into an integer, a complex into a real type, a wider into a narrower integer)."""
+    return target.kind != "b" and not np.can_cast(source, target, "same_kind") or \
+        (target.kind in "iu" and not np.can_cast(source, target, "safe"))
 
 
 def to_host(x):
@@ -856,6 +869,12 @@ def is_element(x: JaxArray) -> bool:
     immutable scalar: ``a[i, j] += v`` computes a new value (of NumPy's result dtype)
     and assigns it, so ``i8[0] += 1.5`` works as in NumPy instead of a same_kind error."""
     return x._element
+
+
+def as_element(x: JaxArray) -> JaxArray:
+    """Mark the 0-d ``x`` as standing for a NumPy scalar (see :func:`is_element`)."""
+    x._element = True
+    return x
 
 
 def is_root(x: JaxArray) -> bool:

@@ -30,6 +30,7 @@ from .._array import (
                       UNSUPPORTED_KINDS,
                       JaxArray,
                       apply_update,
+                      as_element,
                       dtype_token,
                       is_element,
                       to_host,
@@ -564,7 +565,10 @@ def _reflected_method(ufunc, name):
 def _inplace_method(ufunc, name):
     def in_place(self, other):
         if is_element(self):          # NumPy's scalars are immutable: a new value
-            return NotImplemented if _defers(other) else call(ufunc, (self, other))
+            if _defers(other):
+                return NotImplemented
+            result = call(ufunc, (self, other))
+            return as_element(result) if type(result) is JaxArray and not result.ndim else result
         return inplace(ufunc, self, other)
     in_place.__name__ = f"__i{name}__"
     return in_place
