@@ -361,7 +361,10 @@ class JaxArray:
                     value._layout is plan.layout and value._firsts == plan.firsts:
                 return                    # x[s] += y ends with x[s] = x[s]: already written
             value = _as_value(value, self.dtype)
-            shape = broadcast_value(shape_of(value), plan.shape, advanced=False)
+            vshape = shape_of(value)
+            if plan.scalar and vshape:    # NumPy 2: one element takes a scalar or 0-d array
+                raise _sequence_error()
+            shape = broadcast_value(vshape, plan.shape, advanced=False)
             if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
                 root._commit(_kernels.write(plan.layout, (_kernels.set_all, shape))(
                     root._value, plan.lows, value))
@@ -614,6 +617,8 @@ class JaxArray:
 
     def fill(self, value) -> None:
         """Set every element to the scalar ``value``."""
+        if np.ndim(value):
+            raise _sequence_error()
         self[...] = value
 
     def sort(self, axis=-1, kind=None, order=None, *, stable=None) -> None:
@@ -700,6 +705,10 @@ def _normalize_shape(shape, size: int) -> tuple[int, ...]:
     elif unknown or known != size:
         raise ValueError(f"cannot reshape array of size {size} into shape {tuple(dims)}")
     return tuple(dims)
+
+
+def _sequence_error() -> ValueError:
+    return ValueError("setting an array element with a sequence.")
 
 
 def _read_only() -> ValueError:
