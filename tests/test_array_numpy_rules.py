@@ -223,3 +223,14 @@ def test_flat_assignment_repeats_or_cuts_values(index, values):
         a.flat[index] = values
         return a
     run(f, np.zeros((2, 3), int))
+
+
+def test_shares_memory_of_dtype_views_and_reshaped_roots():
+    def f(z, a):
+        c, i, t = z.view(np.complex128), z.view(np.int32), z[::2].view(np.int64)
+        b = a[3:]
+        a.shape = (2, 3)
+        return [np.shares_memory(c, z[1::2]), np.shares_memory(i[2:4], z[1:2]),
+                np.shares_memory(i[2:4], z[2:]), np.shares_memory(t, z[1::2]),
+                np.shares_memory(t, z[2:3]), np.shares_memory(b, a[0]), np.shares_memory(b, a[1])]
+    run(f, np.arange(8.0), np.arange(6.0))

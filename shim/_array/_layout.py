@@ -20,10 +20,12 @@ same root, so a view never refers to another view.
 """
 from __future__ import annotations
 
+import math
 import operator
 from typing import Sequence
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from ._flags import c_strides
@@ -207,6 +209,20 @@ class Layout:
         base = c_strides(self.base_shape, itemsize)
         return tuple(0 if d == NEWAXIS else base[d] * (1 if self.dims[d] is FULL else self.dims[d][0])
                      for d in self.out)
+
+    def positions(self, lows) -> np.ndarray:
+        """The flat positions in the root of the view's elements (of a dtype view: of
+        the root elements each one overlaps), for ``shares_memory``."""
+        n_root, n_space = math.prod(self.root_shape), math.prod(self.space)
+        plain = self if self.cast is None else \
+            Layout.make(self.space, self.base_shape, self.dims, self.out)
+        pos = np.asarray(plain.gather(np.arange(n_space).reshape(self.space), lows))
+        if not n_root or not n_space or n_root == n_space:
+            return pos
+        if n_space > n_root:                   # smaller items: several per root element
+            return pos // (n_space // n_root)
+        ratio = n_root // n_space              # larger items: each covers several
+        return (pos[..., None] * ratio + np.arange(ratio)).reshape(-1)
 
     def lows(self, firsts: tuple[int, ...]) -> tuple[int, ...]:
         """The lowest base index touched in each dynamic dimension."""

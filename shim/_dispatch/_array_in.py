@@ -181,8 +181,7 @@ def isrealobj(x):
 def _element_positions(a: JaxArray):
     """(root, flat positions in the root) of every element of ``a``."""
     root, layout, firsts = placement(a)
-    positions = np.arange(root.size).reshape(root.shape)
-    return root, np.asarray(layout.gather(positions, lows_arg(layout, firsts)))
+    return root, layout.positions(lows_arg(layout, firsts))
 
 
 def shares_memory(a, b, /, max_work=None):
