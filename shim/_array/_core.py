@@ -69,7 +69,8 @@ class JaxArray:
     # number passed into shim.jit), which NumPy's promotion then treats as a Python scalar.
     # _element marks the copy that scalar indexing returns (NumPy returns an immutable
     # scalar there): in-place operators on it make a new array (see is_element).
-    # _readonly is NOT flags.writeable: writes through this array raise.
+    # _readonly: flags.writeable was cleared (here or on the array this view came from),
+    # so every write through this array raises ValueError.
     __slots__ = ("_value", "_dtype", "_base", "_layout", "_firsts", "_lows", "_version",
                  "_element", "_readonly", "__weakref__")
     __array_priority__ = 100
@@ -322,7 +323,7 @@ class JaxArray:
             if plan.layout is None:       # an empty slice of a new axis: nothing to view
                 return wrap(jnp.zeros(plan.shape, self.dtype))
             if plan.scalar:               # NumPy returns a scalar here: a copy, not a view
-                element = wrap(_kernels.read(plan.layout)(root._value, plan.lows), self._dtype)
+                element = wrap(_kernels.read(plan.layout)(root._value, plan.lows))
                 element._element = True
                 return element
             return _view(root, plan.layout, plan.firsts, plan.lows, self._readonly)
