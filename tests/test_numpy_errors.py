@@ -6,10 +6,26 @@ where NumPy answers.
 """
 from __future__ import annotations
 
+import functools
+import pathlib
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
 X = np.array([[0.5, 1.7], [3.2, 2.0]])
+
+def _raises(fn, *args, kind) -> bool:
+    """Whether NumPy raises ``kind`` for ``fn(*args)`` (the oracle compares builtin kinds only)."""
+    try:
+        fn(*args)
+    except kind:
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+    return False
+
 
 # --- out=: each function's own casting rule --------------------------------------------
 
@@ -63,3 +79,105 @@ def test_a_refused_out_cast_writes_nothing(oracle):
 
 def test_fft_out_needs_a_complex_array(oracle):
     oracle(lambda x, o: np.fft.fft(x[0], out=o), X, np.zeros(2, np.float64))
+
+
+# --- bad axes: AxisError everywhere; a 0-d array takes axis 0 and -1 where NumPy's does ------
+
+A = np.arange(6.0).reshape(2, 3)
+
+AXIS_CALLS = {
+    "sum": lambda a, ax: np.sum(a, axis=ax), "mean": lambda a, ax: np.mean(a, axis=ax),
+    "argmax": lambda a, ax: np.argmax(a, axis=ax), "cumsum": lambda a, ax: np.cumsum(a, axis=ax),
+    "take": lambda a, ax: np.take(a, [0], axis=ax), "flip": lambda a, ax: np.flip(a, axis=ax),
+    "concatenate": lambda a, ax: np.concatenate([a, a], axis=ax),
+    "stack": lambda a, ax: np.stack([a, a], axis=ax), "roll": lambda a, ax: np.roll(a, 1, axis=ax),
+    "sort": lambda a, ax: np.sort(a, axis=ax), "std": lambda a, ax: np.std(a, axis=ax),
+    "median": lambda a, ax: np.median(a, axis=ax), "amax": lambda a, ax: np.amax(a, axis=ax),
+    "any": lambda a, ax: np.any(a, axis=ax), "argsort": lambda a, ax: np.argsort(a, axis=ax),
+    "count_nonzero": lambda a, ax: np.count_nonzero(a, axis=ax),
+    "method-sum": lambda a, ax: a.sum(axis=ax), "method-argmin": lambda a, ax: a.argmin(ax),
+}
+
+
+@pytest.mark.parametrize("axis", [-3, 3, 4, "a"])
+@pytest.mark.parametrize("label", sorted(AXIS_CALLS))
+def test_bad_axes_raise_numpys_exception(oracle, label, axis):
+    result = oracle(AXIS_CALLS[label], A, axis)
+    if _raises(AXIS_CALLS[label], A, axis, kind=np.exceptions.AxisError):
+        assert isinstance(result, np.exceptions.AxisError)
+
+
+@pytest.mark.parametrize("axis", [0, -1, 1])
+@pytest.mark.parametrize("label", sorted(AXIS_CALLS))
+def test_zero_d_arrays_take_the_axes_numpy_takes(oracle, label, axis):
+    oracle(AXIS_CALLS[label], np.array(3.0), axis)
+
+
+def test_a_bad_axis_inside_jit_is_an_axis_error():
+    import shim
+    with pytest.raises(np.exceptions.AxisError):
+        shim.jit(lambda a: np.sum(a, axis=2))(shim.ones((2, 3)))
+
+
+# --- shape mismatches: ValueError; a non-square matrix: LinAlgError ----------------------
+
+SHAPE_CALLS = {
+    "dot": lambda a, b: np.dot(a, b), "matmul": lambda a, b: np.matmul(a, b),
+    "operator-@": lambda a, b: a @ b, "concatenate": lambda a, b: np.concatenate([a, b.T]),
+    "vstack": lambda a, b: np.vstack([a, b.T]), "inner": lambda a, b: np.inner(a, b.T),
+    "solve": lambda a, b: np.linalg.solve(a, b[0]), "inv": lambda a, b: np.linalg.inv(a),
+    "det": lambda a, b: np.linalg.det(a), "cholesky": lambda a, b: np.linalg.cholesky(a),
+}
+
+
+@pytest.mark.parametrize("label", sorted(SHAPE_CALLS))
+def test_shape_mismatches_raise_numpys_exception(oracle, label):
+    result = oracle(SHAPE_CALLS[label], A, np.ones((2, 2)))
+    if _raises(SHAPE_CALLS[label], A, np.ones((2, 2)), kind=np.linalg.LinAlgError):
+        assert isinstance(result, np.linalg.LinAlgError)
+
+
+# --- sizes: NumPy's errors, never a process abort ---------------------------------------
+# Each case runs in a subprocess, so that a regression (XLA's C++ terminate) cannot kill pytest.
+
+#: code -> the exception NumPy and shim raise (None: no error).
+SIZE_CASES = {
+    "zeros(2**62)": ValueError, "empty((2**31, 2**31))": ValueError,
+    "ones((2**40, 2**40)) + 1": ValueError, "zeros(-1)": ValueError, "zeros(2**63)": ValueError,
+    "arange(2**62)": ValueError, "eye(2**40)": ValueError, "full(2**62, 1.0)": ValueError,
+    "broadcast_to(xp.zeros(()), (2**62, 16))": ValueError, "zeros(2.5)": TypeError,
+    "zeros(0).reshape(2**62, 0)": ValueError, "zeros((3, 0)).reshape(2**40, 0)": None,
+    "zeros((2**62, 0))": ValueError, "zeros((2**40, 0))": None,
+}
+
+
+@functools.cache
+def _isolated_outcomes() -> dict:
+    """code -> [NumPy's outcome, shim's], all cases run in one subprocess."""
+    program = ("import numpy, shim\nfor code in %r:\n    for xp in (numpy, shim):\n"
+               "        try:\n            eval('xp.' + code)\n        except Exception as e:\n"
+               "            print(type(e).__name__, flush=True)\n        else:\n"
+               "            print('ok', flush=True)\n") % (sorted(SIZE_CASES),)
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,
+                          timeout=600, cwd=str(pathlib.Path(__file__).parents[1]))
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.split()
+    return {code: lines[2 * i:2 * i + 2] for i, code in enumerate(sorted(SIZE_CASES))}
+
+
+@pytest.mark.parametrize("code", sorted(SIZE_CASES))
+def test_impossible_sizes_raise_instead_of_aborting(code):
+    expected = SIZE_CASES[code]
+    name = "ok" if expected is None else expected.__name__
+    assert _isolated_outcomes()[code] == [name, name]
+
+
+def test_device_out_of_memory_is_a_memory_error():
+    import jax
+
+    import shim
+    from shim._dispatch._sizes import out_of_memory
+    error = jax.errors.JaxRuntimeError("RESOURCE_EXHAUSTED: Out of memory allocating 8 bytes.")
+    assert isinstance(out_of_memory("numpy.zeros", error), MemoryError)
+    assert out_of_memory("numpy.zeros", ValueError("x")) is None
+    assert shim.zeros(3).shape == (3,)

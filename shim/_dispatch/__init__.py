@@ -14,7 +14,10 @@ Modules:
   ``outer``, ``at``;
 - ``_protocols``: the NEP 18 and NEP 13 handlers and the function methods;
 - ``_results`` (wrapping results, ``out=`` for functions), ``_dtypes``
-  (NumPy's promotion rules).
+  (NumPy's promotion rules);
+- ``_probe`` (NumPy's exception for a call JAX refused, asked of NumPy on
+  free arrays of the same shapes), ``_sizes`` (shapes checked before JAX
+  sees them, out-of-memory as ``MemoryError``).
 
 May import: :mod:`shim._array` (its exported names only) and the leaves
 (``shim._config``, ``shim._backend``, ``shim._errors``, ``shim._objects``,

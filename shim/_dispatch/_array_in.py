@@ -21,6 +21,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from .._array import JaxArray, lows_arg, placement, reshaped, to_host, transposed, wrap
 from ._dtypes import array_dtype, dtype_argument
 from ._jax_adapters import real_if_exact
+from ._sizes import check_shape
 
 __all__ = ["call", "IMPLEMENTATIONS", "asarray"]
 
@@ -132,6 +133,7 @@ def _resolve_shape(size: int, shape) -> tuple[int, ...]:
         shape = shape[:unknown[0]] + (size // known,) + shape[unknown[0] + 1:]
     elif known != size:
         raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
+    check_shape("reshape", shape)
     return shape
 
 

@@ -28,6 +28,7 @@ from jax import lax
 
 from .._array import UNSUPPORTED_KINDS, JaxArray, apply_update, dtype_token, to_host, wrap
 from .._branch_cuts import BRANCH_CUT_SAFE
+from ._probe import numpy_refusal
 
 __all__ = ["call", "call_entry", "inplace", "install_operators", "find_loop", "checked_loop",
            "loop_operands", "cast", "as_mask", "on_host", "ufunc_update", "JAX_UFUNCS"]
@@ -253,8 +254,12 @@ def loop_operands(inputs, skip=None):
 
 
 def _raise_broadcast_error(ufunc, values):
-    """After a failed kernel: NumPy's error if the operands do not broadcast."""
+    """After a failed kernel: NumPy's error if the operands do not broadcast (or, for a
+    generalized ufunc such as ``matmul``, do not fit its core dimensions)."""
     if ufunc.signature is not None:
+        refusal, _ = numpy_refusal(ufunc, values, {})
+        if refusal is not None:
+            raise refusal
         return
     shapes = [np.shape(v) for v in values]
     try:
