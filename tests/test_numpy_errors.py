@@ -181,3 +181,56 @@ def test_device_out_of_memory_is_a_memory_error():
     assert isinstance(out_of_memory("numpy.zeros", error), MemoryError)
     assert out_of_memory("numpy.zeros", ValueError("x")) is None
     assert shim.zeros(3).shape == (3,)
+
+
+# --- NaN and inf: histograms refuse to guess a range, LAPACK's answers for linalg ------------
+
+NAN_V = np.array([np.nan, 1.0, 2.0])
+
+HISTOGRAM_CALLS = {
+    "histogram": lambda v: np.histogram(v), "histogram-edges-given": lambda v: np.histogram(v, [0, 1, 2]),
+    "histogram-range-given": lambda v: np.histogram(v, range=(0, 3)),
+    "histogram_bin_edges": lambda v: np.histogram_bin_edges(v),
+    "histogram2d": lambda v: np.histogram2d(v, v), "histogramdd": lambda v: np.histogramdd(v),
+    "histogram2d-range-given": lambda v: np.histogram2d(v, v, range=[[0, 3], [0, 3]]),
+    "histogram-inf": lambda v: np.histogram(v[1:] / np.array([0.0, 1.0])),
+}
+
+
+@pytest.mark.parametrize("label", sorted(HISTOGRAM_CALLS))
+def test_histograms_of_non_finite_data(oracle, label):
+    oracle(HISTOGRAM_CALLS[label], NAN_V)
+
+
+def test_bincount_weights_sum_in_float64(oracle):
+    x = np.array([0, 1, 1, 3])
+    oracle(lambda x, w: np.bincount(x, w), x, np.array([1, 2, 3, 4]))
+    oracle(lambda x, w: np.bincount(x, w, minlength=6), x, np.array([1, 0, 1, 1], bool))
+    oracle(lambda x, w: np.bincount(x, w), x, np.array([1, 2, 3, 4], np.float32))
+
+
+def test_kron_promotes_like_numpy(oracle):
+    oracle(lambda a, b: np.kron(a, b), np.array([1, 2]), np.array([1.5, 2.0], np.float32))
+
+
+NON_FINITE = {
+    "nan-first": np.array([[np.nan, 1.0], [1.0, 1.0]]),
+    "nan-upper": np.array([[1.0, np.nan], [0.0, 1.0]]),
+    "inf": np.array([[2.0, np.inf], [1.0, 1.0]]),
+}
+LINALG_CALLS = {
+    name: (lambda f: lambda m: f(m))(getattr(np.linalg, name)) for name in (
+        "inv", "cholesky", "eig", "eigvals", "eigh", "eigvalsh", "svd", "svdvals", "pinv",
+        "matrix_rank", "cond", "det", "slogdet")
+}
+LINALG_CALLS["solve"] = lambda m: np.linalg.solve(m, np.ones(2))
+LINALG_CALLS["lstsq"] = lambda m: np.linalg.lstsq(m, np.ones(2))[0]
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+@pytest.mark.parametrize("matrix", sorted(NON_FINITE))
+@pytest.mark.parametrize("label", sorted(LINALG_CALLS))
+def test_linalg_of_non_finite_matrices_gives_lapacks_answer(oracle, label, matrix):
+    result = oracle(LINALG_CALLS[label], NON_FINITE[matrix])
+    if _raises(LINALG_CALLS[label], NON_FINITE[matrix], kind=np.linalg.LinAlgError):
+        assert isinstance(result, np.linalg.LinAlgError)

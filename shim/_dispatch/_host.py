@@ -11,6 +11,8 @@ from __future__ import annotations
 import warnings
 
 import jax
+import jax.numpy as jnp
+import numpy as np
 
 from .._array import JaxArray, to_host
 from .._config import config
@@ -18,7 +20,7 @@ from .._errors import HOST_ONLY, NO_JAX_IMPLEMENTATION, FallbackError, FallbackW
 from ._entry import FALLBACK
 from ._results import wrap_result, write_out
 
-__all__ = ["call", "call_numpy", "forget_warnings"]
+__all__ = ["call", "call_numpy", "forget_warnings", "NOT_FINITE_ON_HOST", "not_finite_on_host"]
 
 _Tracer = jax.core.Tracer
 _ANNOUNCED: set = set()
@@ -45,6 +47,39 @@ def call(entry, args, kwargs):
 def call_numpy(entry, args, kwargs):
     """Call NumPy's own object unchanged (it takes no arrays)."""
     return entry.numpy_func(*args, **kwargs)
+
+
+#: LAPACK-based functions whose answer for a matrix with NaN or inf is LAPACK's own (an
+#: error such as "SVD did not converge", NaNs, or values from one triangle): NumPy computes
+#: it on the host. Finite matrices run on JAX as before.
+NOT_FINITE_ON_HOST = frozenset(f"numpy.linalg.{name}" for name in """
+    inv solve cholesky tensorinv tensorsolve eig eigvals eigh eigvalsh svd svdvals pinv lstsq
+    matrix_rank cond det slogdet
+""".split())
+
+
+def not_finite_on_host(impl, numpy_func):
+    """``impl``, except that a matrix with NaN or inf is given to ``numpy_func`` on the host.
+
+    The check waits for the matrix (the first argument); inside jit it is skipped.
+    """
+    def guarded(a, *args, **kwargs):
+        value = a.value if type(a) is JaxArray else a
+        if isinstance(value, _Tracer) or any(isinstance(v, _Tracer) for v in args) or \
+                getattr(value, "dtype", np.dtype(float)).kind not in "fc" or \
+                bool(_all_finite(value)):
+            return impl(a, *args, **kwargs)
+        with np.errstate(all="ignore"):
+            return wrap_result(numpy_func(to_host(a), *to_host(args),
+                                          **{k: to_host(v) for k, v in kwargs.items()}))
+    guarded.__name__ = getattr(impl, "__name__", numpy_func.__name__)
+    guarded.__wrapped__ = impl
+    return guarded
+
+
+@jax.jit
+def _all_finite(x):
+    return jnp.all(jnp.isfinite(x))
 
 
 def forget_warnings() -> None:
