@@ -234,3 +234,65 @@ def test_linalg_of_non_finite_matrices_gives_lapacks_answer(oracle, label, matri
     result = oracle(LINALG_CALLS[label], NON_FINITE[matrix])
     if _raises(LINALG_CALLS[label], NON_FINITE[matrix], kind=np.linalg.LinAlgError):
         assert isinstance(result, np.linalg.LinAlgError)
+
+
+# --- comparisons with strings and None; results only NumPy can hold --------------------------
+
+@pytest.mark.parametrize("other", ["a", None, b"a"], ids=repr)
+def test_equality_with_a_string_or_none_is_elementwise(oracle, other):
+    x = np.array([1.0, 2.0])
+    oracle(lambda x: (x == other, x != other, other == x, np.equal(x, other),
+                      np.not_equal(other, x)), x)
+    oracle(lambda x: x < other, x)
+
+
+#: code -> NumPy's call making an array of a dtype JAX cannot hold.
+HOST_DTYPE_CALLS = {
+    "array-str": lambda xp: xp.array(["a", "b"]),
+    "asarray-mixed": lambda xp: xp.asarray([1, "a"]),
+    "zeros-structured": lambda xp: xp.zeros(2, [("x", float), ("y", float)]),
+    "arange-datetime": lambda xp: xp.arange("2016-07", "2016-08", dtype="datetime64[D]"),
+    "array-object": lambda xp: xp.array([1, None]),
+    "full-str": lambda xp: xp.full(2, "ab"),
+    "empty-timedelta": lambda xp: xp.empty(2, "m8[s]").shape,
+    "where-none": lambda xp: xp.where(xp.asarray([True, False]), xp.asarray([0.5, 2.0]), None),
+    "where-none-first": lambda xp: xp.where(xp.asarray([True, False]), None, xp.asarray([1, 2])),
+}
+
+
+@pytest.mark.parametrize("label", sorted(HOST_DTYPE_CALLS))
+def test_dtypes_jax_cannot_hold_give_numpys_array_with_a_warning(label):
+    import shim
+    shim.config.fallback = "warn"
+    shim._dispatch.forget_fallback_warnings()
+    expected = HOST_DTYPE_CALLS[label](np)
+    with pytest.warns(shim.FallbackWarning) as record:
+        actual = HOST_DTYPE_CALLS[label](shim)
+    message = str(record[0].message)
+    assert "JAX cannot hold" in message and record[0].message.function.startswith("numpy.")
+    if isinstance(expected, np.ndarray):
+        assert type(actual) is np.ndarray and actual.dtype == expected.dtype
+        assert str(expected.dtype) in message
+        np.testing.assert_array_equal(actual, expected)
+    else:
+        assert actual == expected
+
+
+def test_dtype_fallbacks_follow_the_config():
+    import shim
+    shim._dispatch.forget_fallback_warnings()
+    shim.config.fallback = "silent"
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert shim.array(["a"]).dtype == np.dtype("<U1")
+    shim.config.fallback = "error"
+    with pytest.raises(shim.FallbackError):
+        shim.array(["a"])
+    assert type(shim.array([1.0])) is shim.JaxArray
+
+
+def test_where_with_none_inside_jit_is_refused():
+    import shim
+    with pytest.raises(Exception):  # noqa: B017 - JAX's or shim's refusal, never a host call
+        shim.jit(lambda c, x: np.where(c, x, None))(shim.asarray([True]), shim.asarray([1.0]))

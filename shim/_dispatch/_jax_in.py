@@ -21,9 +21,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._array import JaxArray, wrap
+from .._array import UNSUPPORTED_KINDS, JaxArray, wrap
 from .._errors import DATA_DEPENDENT_SHAPE, TracingError
 from ._dtypes import accumulation_dtype
+from ._host import host_dtype_result
 from ._probe import as_one_d, numpy_refusal
 from ._results import wrap_result, write_out
 from ._sizes import SHAPE_OF, check_shape, out_of_memory
@@ -88,6 +89,10 @@ def _numpy_answer(entry, values, kwargs, error):
     refusal, expected = numpy_refusal(entry.numpy_func, values, kwargs)
     if refusal is not None:
         raise refusal from error
+    if getattr(expected, "dtype", np.dtype(float)).kind in UNSUPPORTED_KINDS:
+        result = host_dtype_result(entry, values, kwargs)
+        if result is not None:
+            return result
     one_d = as_one_d(values) if expected is not None else None
     if one_d is not None:
         try:

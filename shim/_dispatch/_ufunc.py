@@ -296,7 +296,7 @@ def call(ufunc, inputs, kwargs=None):
     else:
         values, tokens = loop_operands(inputs)
         if values is NotImplemented:
-            return NotImplemented
+            return _equal_to_foreign(ufunc, inputs, _NONE)
     loop = _LOOPS.get((ufunc, tokens)) or find_loop(ufunc, tokens)
     if loop.int_limits:
         loop = checked_loop(loop, ufunc, inputs, tokens)
@@ -310,6 +310,22 @@ def call(ufunc, inputs, kwargs=None):
     if loop.single:
         return wrap(result, loop.out_dtypes[0])
     return tuple(map(wrap, result, loop.out_dtypes))
+
+
+#: Operands that no number equals: ``x == "a"`` and ``x == None`` are elementwise False in
+#: NumPy; ``np.equal(x, None)`` too (an object loop), but ``np.equal(x, "a")`` has no loop.
+_NEVER_EQUAL = (str, bytes, type(None))
+_NONE = (type(None),)
+
+
+def _equal_to_foreign(ufunc, inputs, kinds):
+    """``equal``/``not_equal`` of a JaxArray and a value of ``kinds``: NumPy's constant array."""
+    if (ufunc is np.equal or ufunc is np.not_equal) and len(inputs) == 2:
+        array, other = inputs if type(inputs[0]) is JaxArray else inputs[::-1]
+        if type(array) is JaxArray and isinstance(other, kinds) and \
+                array.dtype.kind in "biufc":
+            return wrap(jnp.full(array.shape, ufunc is np.not_equal))
+    return NotImplemented
 
 
 def call_entry(entry, args, kwargs):
@@ -544,7 +560,10 @@ def _binary_method(ufunc, name):
     def forward(self, other):
         if _defers(other):
             return NotImplemented
-        return call(ufunc, (self, other))
+        result = call(ufunc, (self, other))
+        if result is NotImplemented:
+            return _equal_to_foreign(ufunc, (self, other), _NEVER_EQUAL)
+        return result
     forward.__name__ = f"__{name}__"
     return forward
 
