@@ -296,3 +296,25 @@ def test_where_with_none_inside_jit_is_refused():
     import shim
     with pytest.raises(Exception):  # noqa: B017 - JAX's or shim's refusal, never a host call
         shim.jit(lambda c, x: np.where(c, x, None))(shim.asarray([True]), shim.asarray([1.0]))
+
+
+# --- DLPack producers with strides ----------------------------------------------------------
+
+@pytest.mark.parametrize("make", [
+    lambda: np.arange(8.0).reshape(4, 2)[:, 1:], lambda: np.arange(12).reshape(3, 4).T,
+    lambda: np.arange(10.0)[::3], lambda: np.arange(6.0).reshape(2, 3)], ids=["column",
+                                                                             "transposed",
+                                                                             "step", "compact"])
+def test_from_dlpack_of_a_strided_numpy_producer(make):
+    import shim
+    expected = np.from_dlpack(make())
+    for from_dlpack in (shim.from_dlpack, shim.array_api.from_dlpack, np.from_dlpack):
+        actual = from_dlpack(shim.asarray(make())) if from_dlpack is np.from_dlpack else \
+            from_dlpack(make())
+        assert actual.dtype == expected.dtype and actual.shape == expected.shape
+        np.testing.assert_array_equal(np.asarray(actual), expected)
+    with pytest.raises((ValueError, BufferError)):
+        shim.array_api.from_dlpack(make(), copy=False)
+    if not make().flags.c_contiguous:
+        with pytest.raises(BufferError):
+            shim.from_dlpack(make(), copy=False)

@@ -28,9 +28,11 @@ exported here:
 - ``install``; ``ENTRIES``, ``BY_NAME``, ``public_names``, ``NATIVE``,
   ``FALLBACK``, ``MISSING``: the registry; ``dispatch``: call an entry;
 - ``ufunc_call``, ``UFUNC_METHODS``, ``JAX_UFUNCS``: ufuncs and their methods;
-- ``wrap_result``; ``forget_fallback_warnings``.
+- ``wrap_result``; ``forget_fallback_warnings``; ``contiguous_producer`` (a DLPack
+  producer JAX can import).
 """
 from ._host import forget_warnings as forget_fallback_warnings
+from ._jax_adapters import contiguous_producer
 from ._protocols import array_function, array_ufunc, dispatch, install_methods
 from ._registry import BY_NAME, ENTRIES, FALLBACK, MISSING, NATIVE, public_names
 from ._results import wrap_result
@@ -40,7 +42,7 @@ from ._ufunc_methods import METHODS as UFUNC_METHODS
 
 __all__ = ["install", "ENTRIES", "BY_NAME", "public_names", "NATIVE", "FALLBACK", "MISSING",
            "dispatch", "ufunc_call", "UFUNC_METHODS", "JAX_UFUNCS", "wrap_result",
-           "forget_fallback_warnings"]
+           "forget_fallback_warnings", "contiguous_producer"]
 
 
 def install(cls) -> None:

@@ -19,7 +19,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from ._dtypes import INTP, promote
 
-__all__ = ["IMPLEMENTATIONS", "real_if_exact"]
+__all__ = ["IMPLEMENTATIONS", "real_if_exact", "contiguous_producer"]
 
 _Tracer = jax.core.Tracer
 
@@ -264,6 +264,39 @@ def bincount(x, weights=None, minlength=0, *, length=None):
     return jnp.bincount(x, weights, minlength, length=length)
 
 
+_DLPACK_CPU = 1
+
+
+def contiguous_producer(x, copy=None):
+    """A DLPack producer JAX can import: a strided host buffer copied to contiguous memory.
+
+    JAX imports only compact layouts; NumPy and the standard accept any strides.
+    With ``copy=False`` a strided buffer is a BufferError (a copy would be needed).
+    """
+    if isinstance(x, np.ndarray):
+        host = x
+    elif isinstance(x, jax.Array) or not hasattr(x, "__dlpack_device__") or \
+            x.__dlpack_device__()[0] != _DLPACK_CPU:
+        return x
+    else:
+        try:
+            host = np.from_dlpack(x)
+        except (BufferError, TypeError, ValueError, RuntimeError):
+            return x
+    if host.flags.c_contiguous:
+        return x
+    if copy is False:
+        raise BufferError("from_dlpack: the producer's buffer is strided, and JAX imports only "
+                          "contiguous buffers; copy=False forbids the copy that needs")
+    return np.ascontiguousarray(host)
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    # ``device="cpu"`` is NumPy's only device: it names no JAX device.
+    device = None if device == "cpu" else device
+    return jnp.from_dlpack(contiguous_producer(x, copy), device=device, copy=copy)
+
+
 def polydiv(u, v):
     # NumPy drops the remainder's leading coefficients while they are close to zero
     # (np.allclose's tolerances), keeping at least one; that needs their values.
@@ -353,7 +386,7 @@ IMPLEMENTATIONS = [
         dstack, column_stack, append, where, select, dot, vdot, inner,
         outer, tensordot, kron, cross, einsum, broadcast_arrays, meshgrid, atleast_1d,
         atleast_2d, atleast_3d, histogram, histogram_bin_edges, histogram2d, histogramdd,
-        bincount, roots, tri, partition,
+        bincount, from_dlpack, roots, tri, partition,
         argpartition, polydiv)),
     ("numpy.linalg.lstsq", lstsq, "NumPy's empty residuals when rank-deficient or wide"),
     ("numpy.real_if_close", real_if_close, "real part chosen from the values; eager only"),
