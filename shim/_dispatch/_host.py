@@ -20,7 +20,7 @@ from .._errors import HOST_ONLY, NO_JAX_IMPLEMENTATION, FallbackError, FallbackW
 from ._entry import FALLBACK
 from ._results import wrap_result, write_out
 
-__all__ = ["call", "call_numpy", "forget_warnings", "announce", "host_dtype_result",
+__all__ = ["call", "call_numpy", "forget_warnings", "announce", "host_dtype_result", "any_traced",
            "NOT_FINITE_ON_HOST", "not_finite_on_host"]
 
 _Tracer = jax.core.Tracer
@@ -137,6 +137,11 @@ def _host_only_dtype(result):
     dtype = getattr(result, "dtype", None)
     return str(dtype) if isinstance(result, (np.ndarray, np.generic)) and \
         dtype.kind in UNSUPPORTED_KINDS else None
+
+
+def any_traced(values) -> bool:
+    """Whether any of ``values`` (lists and tuples searched) is traced."""
+    return _any_traced(values)
 
 
 def _any_traced(values) -> bool:

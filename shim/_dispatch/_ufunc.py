@@ -21,6 +21,8 @@ the final ``x[1:3] = view`` sees that the view was written and does nothing.
 """
 from __future__ import annotations
 
+import sys
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -28,10 +30,14 @@ from jax import lax
 
 from .._array import UNSUPPORTED_KINDS, JaxArray, apply_update, dtype_token, to_host, wrap
 from .._branch_cuts import BRANCH_CUT_SAFE
+from .._errors import NO_JAX_IMPLEMENTATION, TracingError
+from ._host import announce, any_traced
 from ._probe import numpy_refusal
+from ._results import wrap_result, write_out
 
 __all__ = ["call", "call_entry", "inplace", "install_operators", "find_loop", "checked_loop",
-           "loop_operands", "cast", "as_mask", "on_host", "ufunc_update", "JAX_UFUNCS"]
+           "loop_operands", "cast", "as_mask", "on_host", "ufunc_update", "JAX_UFUNCS",
+           "jax_function_of", "on_host_fallback", "foreign_name", "scipy_special_name"]
 
 _BOOL = np.dtype(bool)
 _FLOAT16, _FLOAT32 = np.dtype(np.float16), np.dtype(np.float32)
@@ -127,6 +133,74 @@ _INTEGER_CHECKS = {np.power: _no_negative_exponent}
 #: NumPy ufunc -> the ``jax.numpy`` function computing it (None: no JAX version).
 JAX_UFUNCS = {u: _jax_function(u) for u in vars(np).values() if isinstance(u, np.ufunc)}
 
+#: scipy.special ufuncs whose jax.scipy.special namesake gives other values (expi(0) and
+#: loggamma(0) are NaN in JAX; hyp1f1 and hyp2f1 cover part of SciPy's domain): host.
+_SCIPY_DIFFERENT = frozenset({"expi", "loggamma", "hyp1f1", "hyp2f1"})
+
+#: Foreign ufunc -> its JAX function or None, filled as they are met (see jax_function_of).
+_FOREIGN: dict = {}
+
+
+def jax_function_of(ufunc):
+    """The JAX function computing ``ufunc``, or None.
+
+    NumPy's ufuncs map to ``jax.numpy``; SciPy's ``scipy.special`` ufuncs to
+    ``jax.scipy.special``'s function of the same name. SciPy is never imported
+    here: a SciPy ufunc exists only once SciPy is.
+    """
+    jfunc = JAX_UFUNCS.get(ufunc)
+    if jfunc is not None or ufunc in JAX_UFUNCS:
+        return jfunc
+    try:
+        return _FOREIGN[ufunc]
+    except KeyError:
+        pass
+    except TypeError:           # an unhashable foreign object
+        return None
+    jfunc = None
+    if scipy_special_name(ufunc) is not None and ufunc.__name__ not in _SCIPY_DIFFERENT:
+        import jax.scipy.special as jss
+        jfunc = getattr(jss, ufunc.__name__, None)
+    _FOREIGN[ufunc] = jfunc
+    return jfunc
+
+
+def scipy_special_name(ufunc):
+    """``scipy.special.<name>`` if ``ufunc`` is that SciPy ufunc, else None."""
+    special = sys.modules.get("scipy.special")
+    name = getattr(ufunc, "__name__", None)
+    if special is not None and isinstance(name, str) and getattr(special, name, None) is ufunc:
+        return f"scipy.special.{name}"
+    return None
+
+
+def foreign_name(ufunc) -> str:
+    """How a ufunc without a JAX function is named in messages (``scipy.special.jv``)."""
+    name = getattr(ufunc, "__name__", type(ufunc).__name__)
+    if ufunc in JAX_UFUNCS:
+        return f"numpy.{name}"
+    return scipy_special_name(ufunc) or f"{type(ufunc).__module__.split('.')[0]}.{name}"
+
+
+def on_host_fallback(ufunc, method, inputs, kwargs):
+    """A ufunc JAX cannot compute (``scipy.special.jv``, a ``numba.vectorize`` ufunc):
+    run on host copies with a FallbackWarning (``shim.config.fallback``); refused in jit."""
+    name = foreign_name(ufunc) + ("" if method == "__call__" else f".{method}")
+    if any_traced(inputs) or any_traced(kwargs.values()):
+        raise TracingError(f"{name} cannot be used inside jit: it has no JAX implementation, "
+                           "so it would run on host data, which a compiled function cannot do",
+                           reason=NO_JAX_IMPLEMENTATION, function=name)
+    announce(name, "no jax.numpy or jax.scipy.special equivalent", "has no JAX implementation")
+    out = kwargs.pop("out", None)
+    result = on_host(ufunc, method, inputs, kwargs)
+    if out is None:
+        return wrap_result(result)
+    outs = out if type(out) is tuple else (out,)
+    results = result if type(result) is tuple else (result,)
+    written = tuple(o if o is None and r is None else write_out(name, r, o) if o is not None
+                    else wrap_result(r) for r, o in zip(results, outs))
+    return written if type(result) is tuple else written[0]
+
 
 class Loop:
     """One inner loop of a ufunc: NumPy's dtypes and the compiled kernel."""
@@ -135,10 +209,9 @@ class Loop:
                  "_jfunc", "_widen")
 
     def __init__(self, ufunc, tokens, dtypes):
-        jfunc = JAX_UFUNCS.get(ufunc)
+        jfunc = jax_function_of(ufunc)
         if jfunc is None:
-            raise TypeError(f"numpy.{ufunc.__name__} has no JAX implementation (it needs "
-                            "datetime types, which JAX lacks)")
+            raise TypeError(f"{foreign_name(ufunc)} has no JAX implementation")
         dtypes = tuple(jax.dtypes.canonicalize_dtype(d) for d in dtypes)
         for d in dtypes:
             if d.kind in UNSUPPORTED_KINDS:
