@@ -67,12 +67,30 @@ def _param(x):
     return x
 
 
+class _NoSize(tuple):
+    """The shape of a draw with ``size=None`` and scalar parameters: NumPy returns a scalar."""
+
+
+_NO_SIZE = _NoSize()
+
+
 def _shape(size, *params) -> tuple[int, ...]:
     if size is None:
-        return tuple(np.broadcast_shapes(*(np.shape(p) for p in params)))
+        shape = tuple(np.broadcast_shapes(*(np.shape(p) for p in params)))
+        return shape if shape else _NO_SIZE
     if isinstance(size, (tuple, list)):
         return tuple(operator.index(n) for n in size)
     return (operator.index(size),)
+
+
+def _scalar(sample):
+    """NumPy's scalar for a draw with ``size=None``: a Python float or int for the default
+    dtypes, a NumPy scalar for the others (``randint(5, dtype=np.int32)``)."""
+    value = sample.item()
+    dtype = np.dtype(sample.dtype)
+    if dtype == _float() or dtype == _int() or dtype.kind == "b":
+        return value
+    return dtype.type(value)
 
 
 def _concrete(*params):
@@ -218,6 +236,8 @@ class _Stream:
                                    sampler=sampler, shape=shape, dtype=np.dtype(dtype),
                                    options=options)
         commit(self._key, key)
+        if shape is _NO_SIZE and not isinstance(sample, jax.core.Tracer):
+            return _scalar(sample)
         return wrap(sample)
 
     def _host(self, name, *args, size=None, **kwargs):
@@ -399,7 +419,7 @@ class _Stream:
             if a_value.ndim == 0:
                 raise ValueError("a must be a sequence or an integer, not a 0-d array")
             population, n = None, a_value.shape[axis]
-        shape = _shape(size) if size is not None else ()
+        shape = _shape(size) if size is not None else _NO_SIZE
         count = int(np.prod(shape))
         if not replace and count > n:
             raise ValueError("Cannot take a larger sample than population when replace is False")
@@ -410,8 +430,11 @@ class _Stream:
             _require((p,), lambda v: np.all(v >= 0) and abs(v.sum() - 1) < 1e-8,
                      "probabilities are not non-negative or do not sum to 1")
         dtype = _int() if a_value is None else a_value.dtype
-        return self._draw(_choice, shape, dtype, a_value, p,
-                          options=(population, bool(replace), axis))
+        result = self._draw(_choice, shape, dtype, a_value, p,
+                            options=(population, bool(replace), axis))
+        if a_value is not None and shape is _NO_SIZE and not isinstance(result, JaxArray):
+            return np.dtype(dtype).type(result)   # an element of an array: NumPy's scalar
+        return result
 
     def _permutation(self, x, axis=0, independent=False):
         if isinstance(x, (int, np.integer)):
@@ -464,10 +487,12 @@ class RandomState(_Stream):
     random = ranf = sample = random_sample
 
     def rand(self, *dims):
-        return self._draw(_uniform, tuple(map(operator.index, dims)), _float(), 0.0, 1.0)
+        return self._draw(_uniform, tuple(map(operator.index, dims)) or _NO_SIZE, _float(),
+                          0.0, 1.0)
 
     def randn(self, *dims):
-        return self._draw(_normal, tuple(map(operator.index, dims)), _float(), 0.0, 1.0)
+        return self._draw(_normal, tuple(map(operator.index, dims)) or _NO_SIZE, _float(),
+                          0.0, 1.0)
 
     def randint(self, low, high=None, size=None, dtype=int):
         if high is None:
@@ -503,7 +528,8 @@ class Generator(_Stream):
         _require((_param(low), _param(high)), lambda lo, hi: np.all(lo < hi),
                  "low > high" if endpoint else "low >= high")
         dtype = jax.dtypes.canonicalize_dtype(np.dtype(dtype))
-        return self._draw(_integers, _shape(size, _param(low), _param(high)), dtype, low, high)
+        result = self._draw(_integers, _shape(size, _param(low), _param(high)), dtype, low, high)
+        return dtype.type(result) if type(result) is int else result   # NumPy's np.int64
 
     def choice(self, a, size=None, replace=True, p=None, axis=0, shuffle=True):
         return self._choice(a, size, replace, p, axis)

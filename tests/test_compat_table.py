@@ -54,7 +54,7 @@ def test_json_schema():
     assert list(document) == ["versions", "columns", "rows"]
     assert list(document["versions"]) == ["numpy", "jax", "numba"]
     assert document["columns"] == ["jax", "jax-jit", "numpy", "numba"]
-    pattern = re.compile(r"^(native|fallback|error: .+|mismatch: .+)$")
+    pattern = re.compile(r"^(native|numpy: no array input|fallback|error: .+|mismatch: .+)$")
     names = [row["name"] for row in document["rows"]]
     assert len(names) == len(set(names))
     for row in document["rows"]:
@@ -63,6 +63,23 @@ def test_json_schema():
         assert all(pattern.match(cell) for cell in row["cells"].values()), row
     assert {"numpy.add.at", "numpy.ndarray.sum", "numpy.linalg.solve", "numpy.fft.fft",
             "numpy.random.normal", "numpy.random.Generator.normal"} <= set(names)
+
+
+def test_numpy_answering_without_an_array_is_not_native(committed_rows):
+    # busday_count's sample passes two date strings: NumPy itself answers.
+    for name in ("numpy.busday_count", "numpy.promote_types"):
+        assert committed_rows[name]["cells"]["jax"] == _smoke.NO_ARRAY_INPUT, name
+    assert committed_rows["numpy.zeros"]["cells"]["jax"] == "native"
+    assert "| numpy: no array input |" in _committed("numpy_api.md")
+
+
+def test_scipy_special_ufuncs_have_a_section(committed_rows):
+    pytest.importorskip("scipy.special")
+    assert "## scipy.special\n" in _committed("numpy_api.md")
+    for name in ("scipy.special.erf", "scipy.special.gamma", "scipy.special.expit",
+                 "scipy.special.xlogy"):
+        assert committed_rows[name]["cells"]["jax"] == "native", name
+        assert committed_rows[name]["cells"]["jax-jit"] == "native", name
 
 
 def test_markdown_starts_with_the_summary():

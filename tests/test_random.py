@@ -162,3 +162,36 @@ def test_global_key_is_a_jaxarray_state():
     before = np.asarray(key).copy()
     shim.random.normal()
     assert not np.array_equal(np.asarray(key), before)   # every draw advances it
+
+
+#: Draws with size=None and scalar parameters: NumPy returns Python or NumPy scalars.
+SCALAR_DRAWS = {
+    "uniform": lambda r: r.uniform(0, 100), "randint": lambda r: r.randint(5),
+    "normal": lambda r: r.normal(), "rand": lambda r: r.rand(), "randn": lambda r: r.randn(),
+    "random": lambda r: r.random(), "choice": lambda r: r.choice(5),
+    "choice-list": lambda r: r.choice([1.5, 2.5]), "poisson": lambda r: r.poisson(3),
+    "binomial": lambda r: r.binomial(3, 0.5), "uniform-0d": lambda r: r.uniform(np.array(0.0), 1),
+    "randint-int32": lambda r: r.randint(5, dtype=np.int32),
+    "size-empty-tuple": lambda r: r.uniform(size=()), "size-1": lambda r: r.uniform(size=1),
+    "generator-integers": lambda r: r.default_rng(0).integers(5),
+    "generator-integers-int32": lambda r: r.default_rng(0).integers(5, dtype=np.int32),
+    "generator-normal": lambda r: r.default_rng(0).normal(),
+    "generator-choice": lambda r: r.default_rng(0).choice(5),
+    "generator-random": lambda r: r.default_rng(0).random(),
+}
+
+
+@pytest.mark.parametrize("label", sorted(SCALAR_DRAWS))
+def test_draws_without_size_return_numpys_scalar_types(label):
+    expected = SCALAR_DRAWS[label](np.random)
+    actual = SCALAR_DRAWS[label](shim.random)
+    if isinstance(expected, np.ndarray):
+        assert isinstance(actual, shim.JaxArray) and actual.shape == expected.shape
+        assert actual.dtype == expected.dtype
+    else:
+        assert type(actual) is type(expected), (type(actual), type(expected))
+
+
+def test_scalar_draws_inside_jit_stay_arrays():
+    draw = shim.jit(lambda: shim.random.uniform(0, 1) + 1.0)
+    assert 1.0 <= float(draw()) <= 2.0

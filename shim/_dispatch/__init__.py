@@ -14,7 +14,10 @@ Modules:
   ``outer``, ``at``;
 - ``_protocols``: the NEP 18 and NEP 13 handlers and the function methods;
 - ``_results`` (wrapping results, ``out=`` for functions), ``_dtypes``
-  (NumPy's promotion rules).
+  (NumPy's promotion rules);
+- ``_probe`` (NumPy's exception for a call JAX refused, asked of NumPy on
+  free arrays of the same shapes), ``_sizes`` (shapes checked before JAX
+  sees them, out-of-memory as ``MemoryError``).
 
 May import: :mod:`shim._array` (its exported names only) and the leaves
 (``shim._config``, ``shim._backend``, ``shim._errors``, ``shim._objects``,
@@ -25,9 +28,11 @@ exported here:
 - ``install``; ``ENTRIES``, ``BY_NAME``, ``public_names``, ``NATIVE``,
   ``FALLBACK``, ``MISSING``: the registry; ``dispatch``: call an entry;
 - ``ufunc_call``, ``UFUNC_METHODS``, ``JAX_UFUNCS``: ufuncs and their methods;
-- ``wrap_result``; ``forget_fallback_warnings``.
+- ``wrap_result``; ``forget_fallback_warnings``; ``contiguous_producer`` (a DLPack
+  producer JAX can import).
 """
 from ._host import forget_warnings as forget_fallback_warnings
+from ._jax_adapters import contiguous_producer
 from ._protocols import array_function, array_ufunc, dispatch, install_methods
 from ._registry import BY_NAME, ENTRIES, FALLBACK, MISSING, NATIVE, public_names
 from ._results import wrap_result
@@ -37,7 +42,7 @@ from ._ufunc_methods import METHODS as UFUNC_METHODS
 
 __all__ = ["install", "ENTRIES", "BY_NAME", "public_names", "NATIVE", "FALLBACK", "MISSING",
            "dispatch", "ufunc_call", "UFUNC_METHODS", "JAX_UFUNCS", "wrap_result",
-           "forget_fallback_warnings"]
+           "forget_fallback_warnings", "contiguous_producer"]
 
 
 def install(cls) -> None:

@@ -20,7 +20,9 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .._array import JaxArray, lows_arg, placement, reshaped, to_host, transposed, wrap
 from ._dtypes import array_dtype, dtype_argument
+from ._host import host_dtype_result
 from ._jax_adapters import real_if_exact
+from ._sizes import check_shape
 
 __all__ = ["call", "IMPLEMENTATIONS", "asarray"]
 
@@ -28,8 +30,19 @@ _Tracer = jax.core.Tracer
 
 
 def call(entry, args, kwargs):
-    """The caller of ``array`` entries: the implementation, with the arguments as given."""
-    return entry.impl(*args, **kwargs)
+    """The caller of ``array`` entries: the implementation, with the arguments as given.
+
+    A call JAX refuses because its result's dtype is NumPy's only (strings,
+    records, objects, dates) returns NumPy's result (:func:`._host.host_dtype_result`).
+    """
+    try:
+        return entry.impl(*args, **kwargs)
+    except TypeError as error:
+        result = host_dtype_result(entry, args, kwargs)
+        if result is None:
+            raise
+        error.__traceback__ = None
+        return result
 
 
 def _as_jaxarray(x) -> JaxArray:
@@ -132,6 +145,7 @@ def _resolve_shape(size: int, shape) -> tuple[int, ...]:
         shape = shape[:unknown[0]] + (size // known,) + shape[unknown[0] + 1:]
     elif known != size:
         raise ValueError(f"cannot reshape array of size {size} into shape {shape}")
+    check_shape("reshape", shape)
     return shape
 
 

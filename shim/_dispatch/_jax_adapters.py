@@ -19,7 +19,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from ._dtypes import INTP, promote
 
-__all__ = ["IMPLEMENTATIONS", "real_if_exact"]
+__all__ = ["IMPLEMENTATIONS", "real_if_exact", "contiguous_producer"]
 
 _Tracer = jax.core.Tracer
 
@@ -182,10 +182,44 @@ atleast_3d = _atleast(jnp.atleast_3d)
 
 
 def histogram(a, bins=10, range=None, density=None, weights=None):
+    if np.ndim(bins) == 0:
+        _finite_range(a, range)
     counts, edges = jnp.histogram(a, bins=bins, range=range, density=density, weights=weights)
     if not density and weights is None:
         counts = counts.astype(INTP)      # NumPy counts in integers
+    if np.ndim(bins) == 1:
+        edges = jnp.asarray(bins)           # given edges are returned as given
     return counts, edges
+
+
+def histogram_bin_edges(a, bins=10, range=None, weights=None):
+    if np.ndim(bins) == 0:
+        _finite_range(a, range)
+    return jnp.histogram_bin_edges(a, bins=bins, range=range, weights=weights)
+
+
+def _finite_range(sample, range):
+    """NumPy's ValueError when the range a histogram detects from its data is not finite.
+
+    Waits for the data; skipped inside jit, where the range is taken as it comes.
+    """
+    if range is not None or isinstance(sample, _Tracer):
+        return
+    sample = jnp.asarray(sample)
+    if sample.size == 0 or bool(_all_finite(sample)):
+        return
+    lo, hi = (float(v) for v in _min_max(sample))
+    raise ValueError(f"autodetected range of [{lo}, {hi}] is not finite")
+
+
+@jax.jit
+def _all_finite(x):
+    return jnp.all(jnp.isfinite(x))
+
+
+@jax.jit
+def _min_max(x):
+    return jnp.min(x), jnp.max(x)
 
 
 def _float_counts(jfunc):
@@ -198,7 +232,13 @@ def _float_counts(jfunc):
     return histogram
 
 
-histogram2d = _float_counts(jnp.histogram2d)
+def histogram2d(x, y, bins=10, range=None, density=None, weights=None):
+    _finite_range(x, range)
+    _finite_range(y, range)
+    return _histogram2d(x, y, bins, range, density, weights)
+
+
+_histogram2d = _float_counts(jnp.histogram2d)
 
 
 def histogramdd(sample, bins=10, range=None, density=None, weights=None):
@@ -207,10 +247,54 @@ def histogramdd(sample, bins=10, range=None, density=None, weights=None):
         sample = jnp.atleast_2d(jnp.asarray(sample)).T
     elif jnp.ndim(sample) == 1:
         sample = jnp.reshape(sample, (-1, 1))
+    _finite_range(sample, range)
     return _histogramdd(sample, bins, range, density=density, weights=weights)
 
 
 _histogramdd = _float_counts(jnp.histogramdd)
+
+
+def bincount(x, weights=None, minlength=0, *, length=None):
+    # NumPy sums weights in float64, whatever their dtype.
+    if weights is not None:
+        weights = jnp.asarray(weights)
+        if weights.dtype.kind == "c":
+            raise TypeError("bincount: weights must be real numbers, got complex")
+        weights = weights.astype(jax.dtypes.canonicalize_dtype(np.float64))
+    return jnp.bincount(x, weights, minlength, length=length)
+
+
+_DLPACK_CPU = 1
+
+
+def contiguous_producer(x, copy=None):
+    """A DLPack producer JAX can import: a strided host buffer copied to contiguous memory.
+
+    JAX imports only compact layouts; NumPy and the standard accept any strides.
+    With ``copy=False`` a strided buffer is a BufferError (a copy would be needed).
+    """
+    if isinstance(x, np.ndarray):
+        host = x
+    elif isinstance(x, jax.Array) or not hasattr(x, "__dlpack_device__") or \
+            x.__dlpack_device__()[0] != _DLPACK_CPU:
+        return x
+    else:
+        try:
+            host = np.from_dlpack(x)
+        except (BufferError, TypeError, ValueError, RuntimeError):
+            return x
+    if host.flags.c_contiguous:
+        return x
+    if copy is False:
+        raise BufferError("from_dlpack: the producer's buffer is strided, and JAX imports only "
+                          "contiguous buffers; copy=False forbids the copy that needs")
+    return np.ascontiguousarray(host)
+
+
+def from_dlpack(x, /, *, device=None, copy=None):
+    # ``device="cpu"`` is NumPy's only device: it names no JAX device.
+    device = None if device == "cpu" else device
+    return jnp.from_dlpack(contiguous_producer(x, copy), device=device, copy=copy)
 
 
 def polydiv(u, v):
@@ -301,7 +385,8 @@ IMPLEMENTATIONS = [
         searchsorted, digitize, sort, argsort, concatenate, stack, vstack, hstack,
         dstack, column_stack, append, where, select, dot, vdot, inner,
         outer, tensordot, kron, cross, einsum, broadcast_arrays, meshgrid, atleast_1d,
-        atleast_2d, atleast_3d, histogram, histogram2d, histogramdd, roots, tri, partition,
+        atleast_2d, atleast_3d, histogram, histogram_bin_edges, histogram2d, histogramdd,
+        bincount, from_dlpack, roots, tri, partition,
         argpartition, polydiv)),
     ("numpy.linalg.lstsq", lstsq, "NumPy's empty residuals when rank-deficient or wide"),
     ("numpy.real_if_close", real_if_close, "real part chosen from the values; eager only"),

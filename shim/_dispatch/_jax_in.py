@@ -21,10 +21,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._array import JaxArray, wrap
+from .._array import UNSUPPORTED_KINDS, JaxArray, wrap
 from .._errors import DATA_DEPENDENT_SHAPE, TracingError
 from ._dtypes import accumulation_dtype
+from ._host import host_dtype_result
+from ._probe import as_one_d, numpy_refusal
 from ._results import wrap_result, write_out
+from ._sizes import SHAPE_OF, check_shape, out_of_memory
 
 __all__ = ["call", "IMPLEMENTATIONS", "JAX_STUBS"]
 
@@ -38,6 +41,9 @@ _ArrayImpl = type(jnp.zeros(0))
 def call(entry, args, kwargs):
     """``entry.impl`` on the unwrapped arguments; array results wrapped, ``out=`` honoured."""
     out = None
+    shape_of = SHAPE_OF.get(entry.name)
+    if shape_of is not None:
+        check_shape(entry.short_name, *shape_of(args, kwargs))
     if kwargs:
         out = kwargs.pop("out", None)
         kwargs = {k: _unwrap(v, _kind_of(entry, k)) for k, v in _supported(entry, kwargs)}
@@ -61,11 +67,41 @@ def call(entry, args, kwargs):
             "shim's namespace (shim.nonzero(x, size=n), shim.unique(x, size=n), "
             "shim.where(cond, size=n)), or make the argument static (static_argnums).",
             reason=DATA_DEPENDENT_SHAPE, function=entry.name) from error
+    except (TypeError, ValueError, IndexError, NameError, NotImplementedError) as error:
+        result = _numpy_answer(entry, values, kwargs, error)
+    except jax.errors.JaxRuntimeError as error:
+        memory = out_of_memory(entry.name, error)
+        if memory is None:
+            raise
+        raise memory from error
     if out is not None:
         return write_out(entry.name, result, out)
     if type(result) is _ArrayImpl:
         return wrap(result)
     return wrap_result(result)
+
+
+def _numpy_answer(entry, values, kwargs, error):
+    """After JAX refused a call: NumPy's exception for it, or NumPy's 0-d ``axis`` answer.
+
+    See :mod:`._probe`; JAX's own error is raised when NumPy accepts the call.
+    """
+    refusal, expected = numpy_refusal(entry.numpy_func, values, kwargs)
+    if refusal is not None:
+        raise refusal from error
+    if getattr(expected, "dtype", np.dtype(float)).kind in UNSUPPORTED_KINDS:
+        result = host_dtype_result(entry, values, kwargs)
+        if result is not None:
+            return result
+    one_d = as_one_d(values) if expected is not None else None
+    if one_d is not None:
+        try:
+            result = entry.impl(*one_d, **kwargs)
+        except Exception:  # noqa: BLE001 - the retry failing too: JAX's first error stands
+            result = None
+        if result is not None and np.shape(result) == np.shape(expected):
+            return result
+    raise error
 
 
 # --- arguments ----------------------------------------------------------------------------

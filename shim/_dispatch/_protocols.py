@@ -12,7 +12,7 @@ import numpy as np
 
 from .._array import JaxArray, wrap
 from ._registry import ENTRIES
-from ._ufunc import call, call_with_options
+from ._ufunc import call, call_with_options, jax_function_of, on_host_fallback
 from ._ufunc_methods import METHODS
 
 __all__ = ["array_function", "array_ufunc", "dispatch", "install_methods"]
@@ -30,7 +30,13 @@ def array_function(self, func, types, args, kwargs):
 
 
 def array_ufunc(self, ufunc, method, *inputs, **kwargs):
-    """``JaxArray.__array_ufunc__``: NumPy ufuncs and their methods on JaxArrays."""
+    """``JaxArray.__array_ufunc__``: NumPy ufuncs and their methods on JaxArrays.
+
+    Foreign ufuncs too: SciPy's with a ``jax.scipy.special`` function run on
+    JAX; the others (``numba.vectorize``'s) run on the host with a FallbackWarning.
+    """
+    if not isinstance(ufunc, np.ufunc) or jax_function_of(ufunc) is None:
+        return on_host_fallback(ufunc, method, inputs, dict(kwargs))
     if method == "__call__":
         if kwargs:
             return call_with_options(ufunc, inputs, kwargs)

@@ -127,6 +127,8 @@ def _classify(prefix: str, name: str, numpy_func, jax_module) -> Entry:
 
 
 def _entry(name, numpy_func, impl, status, reason, convention) -> Entry:
+    if name in _host.NOT_FINITE_ON_HOST:
+        impl = _host.not_finite_on_host(impl, numpy_func)
     return Entry(name, numpy_func, impl, status, reason, convention, _CALLERS[convention])
 
 

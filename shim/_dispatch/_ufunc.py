@@ -21,6 +21,8 @@ the final ``x[1:3] = view`` sees that the view was written and does nothing.
 """
 from __future__ import annotations
 
+import sys
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -37,9 +39,14 @@ from .._array import (
                       wrap,
 )
 from .._branch_cuts import BRANCH_CUT_SAFE
+from .._errors import NO_JAX_IMPLEMENTATION, TracingError
+from ._host import announce, any_traced
+from ._probe import numpy_refusal
+from ._results import wrap_result, write_out
 
 __all__ = ["call", "call_entry", "inplace", "install_operators", "find_loop", "checked_loop",
-           "loop_operands", "cast", "as_mask", "on_host", "ufunc_update", "JAX_UFUNCS"]
+           "loop_operands", "cast", "as_mask", "on_host", "ufunc_update", "JAX_UFUNCS",
+           "jax_function_of", "on_host_fallback", "foreign_name", "scipy_special_name"]
 
 _BOOL = np.dtype(bool)
 _FLOAT16, _FLOAT32 = np.dtype(np.float16), np.dtype(np.float32)
@@ -135,6 +142,74 @@ _INTEGER_CHECKS = {np.power: _no_negative_exponent}
 #: NumPy ufunc -> the ``jax.numpy`` function computing it (None: no JAX version).
 JAX_UFUNCS = {u: _jax_function(u) for u in vars(np).values() if isinstance(u, np.ufunc)}
 
+#: scipy.special ufuncs whose jax.scipy.special namesake gives other values (expi(0) and
+#: loggamma(0) are NaN in JAX; hyp1f1 and hyp2f1 cover part of SciPy's domain): host.
+_SCIPY_DIFFERENT = frozenset({"expi", "loggamma", "hyp1f1", "hyp2f1"})
+
+#: Foreign ufunc -> its JAX function or None, filled as they are met (see jax_function_of).
+_FOREIGN: dict = {}
+
+
+def jax_function_of(ufunc):
+    """The JAX function computing ``ufunc``, or None.
+
+    NumPy's ufuncs map to ``jax.numpy``; SciPy's ``scipy.special`` ufuncs to
+    ``jax.scipy.special``'s function of the same name. SciPy is never imported
+    here: a SciPy ufunc exists only once SciPy is.
+    """
+    jfunc = JAX_UFUNCS.get(ufunc)
+    if jfunc is not None or ufunc in JAX_UFUNCS:
+        return jfunc
+    try:
+        return _FOREIGN[ufunc]
+    except KeyError:
+        pass
+    except TypeError:           # an unhashable foreign object
+        return None
+    jfunc = None
+    if scipy_special_name(ufunc) is not None and ufunc.__name__ not in _SCIPY_DIFFERENT:
+        import jax.scipy.special as jss
+        jfunc = getattr(jss, ufunc.__name__, None)
+    _FOREIGN[ufunc] = jfunc
+    return jfunc
+
+
+def scipy_special_name(ufunc):
+    """``scipy.special.<name>`` if ``ufunc`` is that SciPy ufunc, else None."""
+    special = sys.modules.get("scipy.special")
+    name = getattr(ufunc, "__name__", None)
+    if special is not None and isinstance(name, str) and getattr(special, name, None) is ufunc:
+        return f"scipy.special.{name}"
+    return None
+
+
+def foreign_name(ufunc) -> str:
+    """How a ufunc without a JAX function is named in messages (``scipy.special.jv``)."""
+    name = getattr(ufunc, "__name__", type(ufunc).__name__)
+    if ufunc in JAX_UFUNCS:
+        return f"numpy.{name}"
+    return scipy_special_name(ufunc) or f"{type(ufunc).__module__.split('.')[0]}.{name}"
+
+
+def on_host_fallback(ufunc, method, inputs, kwargs):
+    """A ufunc JAX cannot compute (``scipy.special.jv``, a ``numba.vectorize`` ufunc):
+    run on host copies with a FallbackWarning (``shim.config.fallback``); refused in jit."""
+    name = foreign_name(ufunc) + ("" if method == "__call__" else f".{method}")
+    if any_traced(inputs) or any_traced(kwargs.values()):
+        raise TracingError(f"{name} cannot be used inside jit: it has no JAX implementation, "
+                           "so it would run on host data, which a compiled function cannot do",
+                           reason=NO_JAX_IMPLEMENTATION, function=name)
+    announce(name, "no jax.numpy or jax.scipy.special equivalent", "has no JAX implementation")
+    out = kwargs.pop("out", None)
+    result = on_host(ufunc, method, inputs, kwargs)
+    if out is None:
+        return wrap_result(result)
+    outs = out if type(out) is tuple else (out,)
+    results = result if type(result) is tuple else (result,)
+    written = tuple(o if o is None and r is None else write_out(name, r, o) if o is not None
+                    else wrap_result(r) for r, o in zip(results, outs))
+    return written if type(result) is tuple else written[0]
+
 
 class Loop:
     """One inner loop of a ufunc: NumPy's dtypes and the compiled kernel."""
@@ -143,10 +218,9 @@ class Loop:
                  "_jfunc", "_widen")
 
     def __init__(self, ufunc, tokens, dtypes):
-        jfunc = JAX_UFUNCS.get(ufunc)
+        jfunc = jax_function_of(ufunc)
         if jfunc is None:
-            raise TypeError(f"numpy.{ufunc.__name__} has no JAX implementation (it needs "
-                            "datetime types, which JAX lacks)")
+            raise TypeError(f"{foreign_name(ufunc)} has no JAX implementation")
         dtypes = tuple(jax.dtypes.canonicalize_dtype(d) for d in dtypes)
         for d in dtypes:
             if d.kind in UNSUPPORTED_KINDS:
@@ -262,8 +336,12 @@ def loop_operands(inputs, skip=None):
 
 
 def _raise_broadcast_error(ufunc, values):
-    """After a failed kernel: NumPy's error if the operands do not broadcast."""
+    """After a failed kernel: NumPy's error if the operands do not broadcast (or, for a
+    generalized ufunc such as ``matmul``, do not fit its core dimensions)."""
     if ufunc.signature is not None:
+        refusal, _ = numpy_refusal(ufunc, values, {})
+        if refusal is not None:
+            raise refusal
         return
     shapes = [np.shape(v) for v in values]
     try:
@@ -300,7 +378,7 @@ def call(ufunc, inputs, kwargs=None):
     else:
         values, tokens = loop_operands(inputs)
         if values is NotImplemented:
-            return NotImplemented
+            return _equal_to_foreign(ufunc, inputs, _NONE)
     loop = _LOOPS.get((ufunc, tokens)) or find_loop(ufunc, tokens)
     if loop.int_limits:
         loop = checked_loop(loop, ufunc, inputs, tokens)
@@ -314,6 +392,22 @@ def call(ufunc, inputs, kwargs=None):
     if loop.single:
         return wrap(result, loop.out_dtypes[0])
     return tuple(map(wrap, result, loop.out_dtypes))
+
+
+#: Operands that no number equals: ``x == "a"`` and ``x == None`` are elementwise False in
+#: NumPy; ``np.equal(x, None)`` too (an object loop), but ``np.equal(x, "a")`` has no loop.
+_NEVER_EQUAL = (str, bytes, type(None))
+_NONE = (type(None),)
+
+
+def _equal_to_foreign(ufunc, inputs, kinds):
+    """``equal``/``not_equal`` of a JaxArray and a value of ``kinds``: NumPy's constant array."""
+    if (ufunc is np.equal or ufunc is np.not_equal) and len(inputs) == 2:
+        array, other = inputs if type(inputs[0]) is JaxArray else inputs[::-1]
+        if type(array) is JaxArray and isinstance(other, kinds) and \
+                array.dtype.kind in "biufc":
+            return wrap(jnp.full(array.shape, ufunc is np.not_equal))
+    return NotImplemented
 
 
 def call_entry(entry, args, kwargs):
@@ -548,7 +642,10 @@ def _binary_method(ufunc, name):
     def forward(self, other):
         if _defers(other):
             return NotImplemented
-        return call(ufunc, (self, other))
+        result = call(ufunc, (self, other))
+        if result is NotImplemented:
+            return _equal_to_foreign(ufunc, (self, other), _NEVER_EQUAL)
+        return result
     forward.__name__ = f"__{name}__"
     return forward
 

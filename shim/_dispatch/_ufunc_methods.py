@@ -27,12 +27,13 @@ from .._array import (
 )
 from ._results import write_out
 from ._ufunc import (
-    JAX_UFUNCS,
     as_mask,
     call,
     cast,
     checked_loop,
     find_loop,
+    foreign_name,
+    jax_function_of,
     loop_operands,
     on_host,
     ufunc_update,
@@ -69,9 +70,9 @@ def jax_ufunc(ufunc):
     """A ``jax.numpy.ufunc`` (with reduce/accumulate/at/...) computing ``ufunc``."""
     jufunc = _JAX_UFUNC_OBJECTS.get(ufunc)
     if jufunc is None:
-        jfunc = JAX_UFUNCS.get(ufunc)
+        jfunc = jax_function_of(ufunc)
         if jfunc is None:
-            raise TypeError(f"numpy.{ufunc.__name__} has no JAX implementation")
+            raise TypeError(f"{foreign_name(ufunc)} has no JAX implementation")
         if not isinstance(jfunc, jnp.ufunc):
             jfunc = jnp.frompyfunc(jfunc, ufunc.nin, ufunc.nout, identity=ufunc.identity)
         jufunc = _JAX_UFUNC_OBJECTS[ufunc] = jfunc

@@ -6,6 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._array import JaxArray, to_jax, wrap
+from .._dispatch import contiguous_producer
 from ._base import array, check_dtype, place, result, value
 
 __all__ = ["arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
@@ -162,7 +163,11 @@ def triu(x, /, *, k=0) -> JaxArray:
 
 
 def from_dlpack(x, /, *, device=None, copy=None) -> JaxArray:
-    """A JaxArray from any object with ``__dlpack__`` (``copy=False`` is refused for host buffers)."""
+    """A JaxArray from any object with ``__dlpack__`` (``copy=False`` is refused for host buffers).
+
+    A strided host buffer (``np.arange(8.0).reshape(4, 2)[:, 1:]``) is copied to
+    contiguous memory on the host first: JAX imports only compact layouts.
+    """
     if type(x) is JaxArray:
         return asarray(x, device=device, copy=copy)
     if copy is False and not isinstance(x, jax.Array):
@@ -170,7 +175,7 @@ def from_dlpack(x, /, *, device=None, copy=None) -> JaxArray:
                          f"{type(x).__name__}; pass copy=None or True")
     if not hasattr(x, "__dlpack__"):
         raise TypeError(f"from_dlpack: x must support __dlpack__, got {type(x).__name__}")
-    return place(wrap(jnp.from_dlpack(x, copy=copy)), device)
+    return place(wrap(jnp.from_dlpack(contiguous_producer(x, copy), copy=copy)), device)
 
 
 def _python_dtype(obj):

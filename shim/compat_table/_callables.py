@@ -2,8 +2,9 @@
 
 :func:`enumerate_callables` lists top-level functions, ``numpy.linalg``,
 ``numpy.fft``, ``numpy.random`` (module functions and ``Generator``
-methods), every ufunc with each method NumPy supports for it, and the
-``ndarray`` methods. :func:`resolve` turns a name back into the NumPy object
+methods), every ufunc with each method NumPy supports for it, the
+``ndarray`` methods, and -- where SciPy is installed -- the ``scipy.special``
+ufuncs that have a ``jax.scipy.special`` namesake. :func:`resolve` turns a name back into the NumPy object
 and the kind of call (names travel to worker processes, objects do not).
 """
 from __future__ import annotations
@@ -22,7 +23,7 @@ UFUNC_METHODS = ("reduce", "accumulate", "reduceat", "outer", "at")
 
 #: Table sections, in order.
 GROUPS = ("numpy", "numpy.linalg", "numpy.fft", "numpy.random", "numpy.random.Generator",
-          "ufunc methods", "numpy.ndarray")
+          "ufunc methods", "numpy.ndarray", "scipy.special")
 
 _MODULES = {"numpy": np, "numpy.linalg": np.linalg, "numpy.fft": np.fft, "numpy.random": np.random}
 
@@ -47,7 +48,19 @@ def enumerate_callables() -> list[str]:
                  if callable(getattr(np.random.Generator, n)))
     names.extend(f"numpy.ndarray.{n}" for n in public_names(np.ndarray)
                  if callable(getattr(np.ndarray, n)))
+    names.extend(f"scipy.special.{n}" for n in _scipy_special_names())
     return names
+
+
+def _scipy_special_names() -> list[str]:
+    """The ``scipy.special`` ufuncs with a ``jax.scipy.special`` namesake ([] without SciPy)."""
+    try:
+        import scipy.special as special
+    except ImportError:
+        return []
+    import jax.scipy.special as jss
+    return [n for n in public_names(special)
+            if isinstance(getattr(special, n, None), np.ufunc) and hasattr(jss, n)]
 
 
 def _ufunc_methods(u: np.ufunc):
@@ -74,6 +87,10 @@ def resolve(name: str):
         return "method", getattr(np.ndarray, name.rsplit(".", 1)[1]), None
     if name.startswith("numpy.random.Generator."):
         return "generator", getattr(np.random.Generator, name.rsplit(".", 1)[1]), None
+    if name.startswith("scipy.special."):
+        import scipy.special
+        u = getattr(scipy.special, name.rsplit(".", 1)[1])
+        return "ufunc", u, u
     prefix, _, short = name.rpartition(".")
     if prefix in _MODULES:
         with warnings.catch_warnings():
@@ -92,6 +109,8 @@ def group_of(name: str) -> str:
         return "numpy.ndarray"
     if name.startswith("numpy.random.Generator."):
         return "numpy.random.Generator"
+    if name.startswith("scipy.special."):
+        return "scipy.special"
     prefix = name.rpartition(".")[0]
     return prefix if prefix in _MODULES else "ufunc methods"
 

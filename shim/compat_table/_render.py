@@ -5,11 +5,14 @@ import json
 import re
 
 from . import _callables
-from ._smoke import COLUMNS
+from ._smoke import COLUMNS, NO_ARRAY_INPUT
 
 __all__ = ["render", "versions", "md_row", "md_excluded", "parse_markdown", "STATUSES"]
 
-STATUSES = ("native", "fallback", "error", "mismatch")
+STATUSES = ("native", "numpy", "fallback", "error", "mismatch")
+
+#: How each status is named in the summary.
+_LABELS = {"numpy": NO_ARRAY_INPUT}
 
 
 _DOC = "docs/compat_table.md"
@@ -46,8 +49,9 @@ def _summary(rows):
     lines = []
     for status in STATUSES:
         counts = [sum(_status(r["cells"][c]) == status for r in rows) for c in COLUMNS]
-        lines.append((status, [f"{n}/{total} ({100 * n / total:.1f}%)" if status == "native" else str(n)
-                               for n in counts]))
+        texts = [f"{n}/{total} ({100 * n / total:.1f}%)" if status == "native" else str(n)
+                 for n in counts]
+        lines.append((_LABELS.get(status, status), texts))
     return lines
 
 
@@ -105,8 +109,8 @@ def md_excluded(row) -> str:
     return f"- `{row['name']}`: {row['excluded']}"
 
 
-_MD_ROW = re.compile(r"^\| `(numpy\.[^`]+)` \| (.*) \|$")
-_MD_EXCLUDED = re.compile(r"^- `(numpy\.[^`]+)`: (.*)$")
+_MD_ROW = re.compile(r"^\| `((?:numpy|scipy)\.[^`]+)` \| (.*) \|$")
+_MD_EXCLUDED = re.compile(r"^- `((?:numpy|scipy)\.[^`]+)`: (.*)$")
 _HAND = "hand-written sample"
 
 

@@ -285,8 +285,9 @@ _UFUNC_VARIANTS = ("vector", "above-one", "integers", "booleans", "complex")
 
 def _ufunc_sample(u, name, variant):
     x, y = _arrays(variant)
-    method = name.rsplit(".", 1)[1] if name.count(".") == 2 else None
-    operands = (x, y)[:u.nin]
+    method = name.rsplit(".", 1)[1] if name.startswith("numpy.") and name.count(".") == 2 \
+        else None
+    operands = (x, y, x)[:u.nin]
     if method is None:
         return operands, {}, "rule"
     if method in ("reduce", "accumulate"):

@@ -11,12 +11,15 @@ column:
 ``numpy``    the ``shim`` namespace's callable on the NumPy backend;
 ``numba``    the function compiled by :func:`compile_numba`, on the NumPy backend.
 
-A cell is ``native``, ``fallback``, ``error: <reason>`` or ``mismatch: <what
-differs>``; see ``docs/compat_table.md``.
+A cell is ``native``, ``numpy: no array input`` (a JAX column where the sample
+passes no array and the result holds no JaxArray: NumPy itself answered),
+``fallback``, ``error: <reason>`` or ``mismatch: <what differs>``; see
+``docs/compat_table.md``.
 """
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import linecache
 import os
@@ -26,7 +29,7 @@ import warnings
 import numpy as np
 
 import shim
-from shim._dispatch import forget_fallback_warnings
+from shim._dispatch import ENTRIES, forget_fallback_warnings
 from shim._errors import (
     DATA_DEPENDENT_SHAPE,
     NO_JAX_IMPLEMENTATION,
@@ -37,7 +40,7 @@ from shim._errors import (
 
 from . import _callables, _samples
 
-__all__ = ["COLUMNS", "NOT_RUN", "run_row", "compile_numba"]
+__all__ = ["COLUMNS", "NOT_RUN", "NO_ARRAY_INPUT", "run_row", "compile_numba"]
 
 COLUMNS = ("jax", "jax-jit", "numpy", "numba")
 
@@ -138,6 +141,8 @@ def _run_column(column, name, kind, factory, source, expected):
                 leaves = [shim.asarray(leaf) for leaf in leaves]
             except TypeError as exc:
                 return f"error: {_short(exc)}", None
+        no_array_input = kind not in _RANDOM_KINDS and not any(
+            isinstance(leaf, shim.JaxArray) for leaf in leaves)
         if kind == "generator":
             leaves = [(np.random.default_rng(0) if column == "numba" else shim.random.default_rng(0)),
                       *leaves]
@@ -164,9 +169,34 @@ def _run_column(column, name, kind, factory, source, expected):
         return f"mismatch: {problem}", None
     if fallback is not None:
         return "fallback", fallback.message.reason
+    if backend == "jax" and no_array_input and (
+            not _holds_jaxarray(result) or _numpy_answers(name)):
+        return NO_ARRAY_INPUT, None
     if host:
         return "fallback", "NumPy ran on a host copy (the result is a numpy.ndarray)"
     return "native", None
+
+
+#: The cell of a call whose sample passes no JaxArray and that NumPy itself answered (the
+#: result holds no JaxArray, or the registry runs NumPy's function: ``busday_count`` of two
+#: dates, ``promote_types``), counted apart from native.
+NO_ARRAY_INPUT = "numpy: no array input"
+
+
+def _numpy_answers(name) -> bool:
+    """Whether the registry runs ``name`` by NumPy itself (host operations, NumPy's utilities)."""
+    entry = ENTRIES.get(_callables.resolve(name)[1])
+    return entry is not None and entry.convention in ("host", "numpy")
+
+
+def _holds_jaxarray(value) -> bool:
+    if isinstance(value, shim.JaxArray):
+        return True
+    if isinstance(value, (tuple, list)):
+        return any(map(_holds_jaxarray, value))
+    if isinstance(value, dict):
+        return any(map(_holds_jaxarray, value.values()))
+    return False
 
 
 def _column_namespace(column, name, kind, has_arrays):
@@ -216,6 +246,9 @@ def _render(name, kind, args, kwargs):
         call = f"{parts[0]}.{method}({', '.join(parts[1:])})"
     elif kind == "generator":
         call = f"g.{method}({', '.join(parts)})"
+    elif name.startswith("scipy."):
+        module, function = name.rsplit(".", 1)
+        call = f"{expr(importlib.import_module(module))}.{function}({', '.join(parts)})"
     else:
         call = f"np.{name.removeprefix('numpy.')}({', '.join(parts)})"
     params = (["g"] if kind == "generator" else []) + [f"a{i}" for i in range(len(leaves))]
