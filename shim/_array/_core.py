@@ -19,6 +19,7 @@ from __future__ import annotations
 import operator
 import os
 import pickle
+import threading
 from typing import Any
 
 import jax
@@ -126,9 +127,15 @@ class JaxArray:
         return base, self._layout, self._firsts
 
     def _write(self, layout, lows, update, args) -> None:
-        """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root."""
+        """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root.
+
+        Reading the root, updating and committing is atomic for the root (see
+        :data:`_ROOT_LOCKS`): threads writing other elements lose nothing.
+        """
         root = self if self._base is None else self._base
-        root._commit(_kernels.write(layout, update)(root._value, lows, *args))
+        kernel = _kernels.write(layout, update)
+        with _ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]:
+            root._commit(kernel(root._value, lows, *args))
 
     def _update(self, update, args) -> None:
         """Apply ``update`` (see :mod:`shim._array._kernels`) to every element of this array."""
@@ -308,8 +315,9 @@ class JaxArray:
             value = _as_value(value, self.dtype, "JaxArray.__setitem__")
             shape = broadcast_value(shape_of(value), plan.shape, advanced=False)
             if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
-                root._commit(_kernels.write(plan.layout, (_kernels.set_all, shape))(
-                    root._value, plan.lows, value))
+                kernel = _kernels.write(plan.layout, (_kernels.set_all, shape))
+                with _ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]:
+                    root._commit(kernel(root._value, plan.lows, value))
             return
         value = _as_value(value, self.dtype, "JaxArray.__setitem__")
         vshape = shape_of(value)
@@ -545,6 +553,13 @@ class JaxArray:
         np.put(self, indices, values, mode=mode)
 
     __hash__ = None  # mutable, like numpy.ndarray
+
+
+#: Locks that make each root's read-modify-write atomic, as NumPy's writes are for
+#: threads: a root's lock is ``_ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]`` (a fixed table,
+#: so no array carries a lock of its own; two roots may share one, which only serialises).
+_LOCK_MASK = 63
+_ROOT_LOCKS = tuple(threading.Lock() for _ in range(_LOCK_MASK + 1))
 
 
 # --- construction helpers --------------------------------------------------------------

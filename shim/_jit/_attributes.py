@@ -7,9 +7,15 @@ ones it writes (so they can be turned into state writes, refused, and in every
 case restored). Objects reached through tracked attributes are tracked too,
 and the lists, dicts and sets passed through are copied, so a compiled
 program can check that they still hold the same items.
+
+Logs are per thread (a context variable holds each context's stack); the
+patched attribute methods, installed while any thread traces, record only
+for the thread that owns the log.
 """
 from __future__ import annotations
 
+import contextvars
+import threading
 import types
 
 from .._objects import (
@@ -25,8 +31,11 @@ from .._objects import (
 
 __all__ = ["AttributeLog"]
 
-_LOGS: list["AttributeLog"] = []
-_PATCHED: dict = {}                 # class -> (had own methods?, originals)
+#: This context's logs, outermost first (a tuple: contexts may be copied).
+_LOGS: contextvars.ContextVar = contextvars.ContextVar("shim_attribute_logs", default=())
+_PATCHED: dict = {}                 # class -> its own attribute methods, to put back
+_ACTIVE = [0]                       # logs alive in all threads; classes stay patched while > 0
+_PATCH_LOCK = threading.RLock()
 
 
 class AttributeLog:
@@ -50,6 +59,8 @@ class AttributeLog:
         self.free: set = set()        # ids of containers that may change (see reach)
         self.absent: dict = {}        # (id, name) -> (object, name): read from the class
         self._walked: set = set()     # ids of tuples already walked
+        self._entered = False         # classes are patched once the log is entered
+        self._outer = ()              # the logs this one was pushed onto
 
     @classmethod
     def around(cls, fns, objects=()) -> "AttributeLog":
@@ -85,7 +96,9 @@ class AttributeLog:
         if id(obj) in self.objects or not is_user_object(obj):
             return
         self.objects[id(obj)] = obj
-        _patch(type(obj))
+        if self._entered:
+            with _PATCH_LOCK:
+                _patch(type(obj))
 
     def reach(self, value, where: str = "", free: bool = False) -> None:
         """Track ``value`` if it is an object; if a container, copy it and reach its items.
@@ -117,13 +130,38 @@ class AttributeLog:
                 self.reach(item, f"{where}[{key!r}]" if where else "", free)
 
     def __enter__(self) -> "AttributeLog":
-        _LOGS.append(self)
+        with _PATCH_LOCK:
+            _ACTIVE[0] += 1
+            self._entered = True
+            for obj in self.objects.values():
+                _patch(type(obj))
+        self._outer = _LOGS.get()
+        _LOGS.set((*self._outer, self))
         return self
 
     def __exit__(self, *exc_info) -> None:
-        _LOGS.pop()
-        if not _LOGS:
-            _unpatch_all()
+        _LOGS.set(self._outer)
+        if self._outer:                 # what an inner trace read, the outer one read too
+            self._outer[-1].absorb(self)
+        with _PATCH_LOCK:
+            _ACTIVE[0] -= 1
+            if not _ACTIVE[0]:
+                _unpatch_all()
+
+    def absorb(self, inner: "AttributeLog") -> None:
+        """Take the reads of an inner trace (a loop or branch body) as this trace's own,
+        so that a compiled program checks the attributes its loop bodies read."""
+        for key, entry in inner.reads.items():
+            if key not in self.reads and key not in self.writes:
+                self.reads[key] = entry
+        for key, entry in inner.absent.items():
+            self.absent.setdefault(key, entry)
+        for key, entry in inner.containers.items():
+            if key not in self.containers:
+                self.containers[key] = entry
+                self.where[key] = inner.where[key]
+                if key in inner.free:
+                    self.free.add(key)
 
     def _snapshot(self, obj) -> None:
         if id(obj) not in self.snapshots:
@@ -185,8 +223,9 @@ class AttributeLog:
 
 
 def _current_log(obj):
-    if _LOGS:
-        log = _LOGS[-1]
+    logs = _LOGS.get()
+    if logs:
+        log = logs[-1]
         if id(obj) in log.objects:
             return log
     return None

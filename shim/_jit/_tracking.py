@@ -15,8 +15,17 @@ back the value it had, whatever happened.
 The attributes a trace reads and writes are recorded by
 :class:`~._attributes.AttributeLog`. Outside a trace neither recorder
 exists, so eager code pays nothing.
+
+Tracking is per thread: each thread (each context) has its own stack of
+trackings in a context variable, and the hooks, installed while any thread
+traces, leave the roots of threads that are not tracing alone. Another
+thread's eager work meanwhile sees plain values, and a :class:`Rediscover`
+is never raised outside the thread that traces.
 """
 from __future__ import annotations
+
+import contextvars
+import threading
 
 import jax
 import jax.numpy as jnp
@@ -25,7 +34,10 @@ from .._array import JaxArray, hook_root_values, raw_value, set_raw_value, unhoo
 
 __all__ = ["Tracking", "Rediscover", "WriteOnly", "shape_of", "tracing"]
 
-_TRACKINGS: list["Tracking"] = []
+#: This context's trackings, outermost first (a tuple: contexts may be copied).
+_STACK: contextvars.ContextVar = contextvars.ContextVar("shim_trackings", default=())
+_HOOKED = [0]                     # trackings alive in all threads; the hooks are on while > 0
+_HOOK_LOCK = threading.Lock()
 _Tracer = jax.core.Tracer
 
 
@@ -64,44 +76,49 @@ def shape_of(root):
     return raw_value(root).shape
 
 
-_CREATED: dict = {}     # id -> depth of the tracking stack when the array was made
-_KEEP: list = []        # those arrays, alive while any tracking is, so their ids stay theirs
-
-
 def _on_read(root, value):
+    stack = _STACK.get()
+    if not stack:                         # this thread is not tracing
+        return value
     key = id(root)
-    if key not in _TRACKINGS[-1].seen and _CREATED.get(key, 0) < len(_TRACKINGS):
-        return _first_touch(root, value, write=False)
+    if key not in stack[-1].seen and stack[0].created.get(key, 0) < len(stack):
+        return _first_touch(stack, root, value, write=False)
     if type(value) is WriteOnly:
         raise Rediscover(root, "read")    # bound as write-only, but read after all
     return value
 
 
 def _on_write(root):
+    stack = _STACK.get()
+    if not stack:
+        return
     key = id(root)
-    if _CREATED.get(key, 0) < len(_TRACKINGS):
-        top = _TRACKINGS[-1]
+    if stack[0].created.get(key, 0) < len(stack):
+        top = stack[-1]
         if key not in top.seen:
-            _first_touch(root, raw_value(root), write=True)
+            _first_touch(stack, root, raw_value(root), write=True)
         top.written[key] = root
 
 
 def _on_create(array):
-    _CREATED[id(array)] = len(_TRACKINGS)   # a temporary of every level
-    _KEEP.append(array)
+    stack = _STACK.get()
+    if stack:
+        bottom = stack[0]
+        bottom.created[id(array)] = len(stack)   # a temporary of every level
+        bottom.keep.append(array)                # alive while the trace is: its id stays its
 
 
-def _first_touch(root, value, write):
+def _first_touch(stack, root, value, write):
     """Show a root to every level for which it pre-exists, outermost first.
 
     An outer level must learn of a root even when an inner trace (a loop body
     inside a compiled function) is the first to read it, or the outer program
     would bake its value in.
     """
-    born = _CREATED.get(id(root), 0)
-    top = len(_TRACKINGS)
+    born = stack[0].created.get(id(root), 0)
+    top = len(stack)
     for depth in range(born + 1, top + 1):
-        tracking = _TRACKINGS[depth - 1]
+        tracking = stack[depth - 1]
         if id(root) in tracking.seen:
             value = raw_value(root)
         else:
@@ -138,12 +155,19 @@ class Tracking:
         self.read: set = set()      # ids of those whose value was read before any write
         self.written: dict = {}     # id -> root, roots written (bound or not)
         self._saved: list = []      # (root, value) to restore
+        self.created: dict = {}     # outermost level only: id -> depth where an array was made
+        self.keep: list = []        # outermost level only: those arrays
+        self._outer = ()            # the stack this one was pushed onto
 
     def __enter__(self) -> "Tracking":
-        if not _TRACKINGS:
-            hook_root_values(_on_read, _on_write, _on_create)
-        _TRACKINGS.append(self)
-        self.depth = len(_TRACKINGS)
+        with _HOOK_LOCK:
+            if not _HOOKED[0]:
+                hook_root_values(_on_read, _on_write, _on_create)
+            _HOOKED[0] += 1
+        self._outer = _STACK.get()
+        stack = (*self._outer, self)
+        _STACK.set(stack)
+        self.depth = len(stack)
         try:
             for root, value in self.bind:
                 self.seen[id(root)] = root
@@ -158,19 +182,25 @@ class Tracking:
         for root, value in reversed(self._saved):
             set_raw_value(root, value)
         self._saved.clear()
-        _TRACKINGS.pop()
-        depth = self.depth
-        for key, born in list(_CREATED.items()):
-            if born == depth:               # still temporaries of the levels below
-                _CREATED[key] = depth - 1
-        if not _TRACKINGS:
-            unhook_root_values()
-            _CREATED.clear()
-            _KEEP.clear()
+        _STACK.set(self._outer)
+        if self._outer:
+            created = self._outer[0].created
+            depth = self.depth
+            for key, born in list(created.items()):
+                if born == depth:           # still temporaries of the levels below
+                    created[key] = depth - 1
+        else:
+            self.created.clear()
+            self.keep.clear()
+        with _HOOK_LOCK:
+            _HOOKED[0] -= 1
+            if not _HOOKED[0]:
+                unhook_root_values()
 
     def is_temporary(self, array) -> bool:
         """Whether ``array`` was made during this trace."""
-        return _CREATED.get(id(array), 0) >= self.depth
+        stack = (*self._outer, self)
+        return stack[0].created.get(id(array), 0) >= self.depth
 
     def _first_touch(self, root, value, write):
         self.seen[id(root)] = root
