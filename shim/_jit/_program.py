@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import jax
 import numpy as np
+from jax.extend.core import ClosedJaxpr, Jaxpr, jaxpr_as_fun
 
 from .._array import HotCode, JaxArray, commit, root_value, wrap
 from ._attributes import AttributeLog
@@ -20,7 +21,7 @@ from ._tracking import Rediscover, Tracking, WriteOnly
 from ._tree import expression, unflatten
 from ._writeback import NOTHING, apply_attribute_writes, flatten_output
 
-__all__ = ["Program", "Retrace", "hot_path", "miss", "MISS"]
+__all__ = ["Program", "Traced", "Retrace", "hot_path", "miss", "MISS"]
 
 
 class Retrace(Exception):
@@ -37,7 +38,8 @@ class Program:
     writes without reading is not passed in.
     """
 
-    def __init__(self, function, call, written_read, written_only, read_only, arg_written):
+    def __init__(self, function, call, written_read, written_only, read_only, arg_written,
+                 traced=None):
         self.function = function
         self.inputs = written_read + read_only
         self.written = written_read + written_only
@@ -52,7 +54,20 @@ class Program:
         self.hot = None                          # see hot_path
         self.single = False                      # one output, returned bare (set while tracing)
         donate = tuple(range(len(written_read))) if function._donate else ()
-        self.compiled = jax.jit(self._pure, donate_argnums=donate)
+        if traced is not None:                   # the discovery trace was the program
+            self.outputs, self.promotions, self.check = traced.spec
+            self.single = traced.n_out == 1
+            self._replay = traced.function
+            self.compiled = jax.jit(self._replayed, donate_argnums=donate)
+        else:
+            self.compiled = jax.jit(self._pure, donate_argnums=donate)
+
+    def _replayed(self, *flat):
+        """The function JAX compiles from a traced program: its jaxpr, evaluated."""
+        if self._call is None:
+            raise Retrace()
+        outputs = self._replay(*flat)
+        return outputs[0] if self.single else tuple(outputs)
 
     def _pure(self, *flat):
         """The function JAX compiles: state and argument values in, new values out."""
@@ -121,6 +136,42 @@ class Program:
     def reason(self):
         """See :meth:`_Checks.reason`."""
         return None if self.check() else self.check.reason()
+
+
+class Traced:
+    """A program traced once: its jaxpr as a function of the program's inputs, and how
+    to use its outputs (``spec``: results, promoted attributes, checks)."""
+
+    __slots__ = ("function", "spec", "n_out")
+
+    def __init__(self, function, spec, n_out):
+        self.function, self.spec, self.n_out = function, spec, n_out
+
+    @classmethod
+    def from_jaxpr(cls, closed, candidates, inputs, n_roots, outputs, promotions, check):
+        """From the discovery trace's jaxpr, or None if it cannot serve.
+
+        The trace's inputs are ``(anchor, argument roots, candidates, numbers)``;
+        the program's are ``(inputs, argument roots, numbers)``. The anchor and
+        the candidates that are not inputs must be unused.
+        """
+        jaxpr = closed.jaxpr
+        invars = jaxpr.invars
+        anchor, roots = invars[0], invars[1:1 + n_roots]
+        candidate_vars = invars[1 + n_roots:1 + n_roots + len(candidates)]
+        rest = invars[1 + n_roots + len(candidates):]
+        position = {id(r): i for i, r in enumerate(candidates)}
+        kept = [candidate_vars[position[id(r)]] for r in inputs]
+        dropped = {anchor, *candidate_vars} - set(kept)
+        used = {v for eqn in jaxpr.eqns for v in eqn.invars if not hasattr(v, "val")}
+        used |= {v for v in jaxpr.outvars if not hasattr(v, "val")}
+        if dropped & used:
+            return None
+        program = Jaxpr(jaxpr.constvars, [*kept, *roots, *rest], jaxpr.outvars, jaxpr.eqns,
+                        jaxpr.effects, jaxpr.debug_info.with_unknown_names()
+                        if hasattr(jaxpr.debug_info, "with_unknown_names") else None)
+        return cls(jaxpr_as_fun(ClosedJaxpr(program, closed.consts)),
+                   (outputs, promotions, check), len(jaxpr.outvars))
 
 
 MISS = object()

@@ -140,13 +140,22 @@ class Tracking:
         :class:`Rediscover`. ``open``: it is recorded and keeps its value (a
         constant of the trace, as for arrays a loop body only reads).
     anchor : traced bool scalar, for ``discover``.
+    candidates : sequence of (root, value)
+        For ``discover``: roots the trace may touch, given input tracers in
+        advance. One that is touched is recorded like any other, but keeps its
+        tracer (it is an input, not a constant): a trace whose touched roots
+        were all candidates needs no second pass. Others touched are listed in
+        ``lifted``.
 
     Trackings nest (a loop body traced inside a compiled function): an array
     made at an inner level is a temporary of the enclosing levels too.
     """
 
-    def __init__(self, bind=None, mode="strict", anchor=None):
+    def __init__(self, bind=None, mode="strict", anchor=None, candidates=()):
         self.bind = bind or ()
+        self.candidates = {id(root): root for root, _ in candidates}
+        self._candidate_values = candidates
+        self.lifted: dict = {}      # id -> root, touched roots that were not candidates
         self.mode = mode
         self.anchor = anchor
         self.depth = 0
@@ -171,6 +180,9 @@ class Tracking:
         try:
             for root, value in self.bind:
                 self.seen[id(root)] = root
+                self._saved.append((root, raw_value(root)))
+                set_raw_value(root, value)
+            for root, value in self._candidate_values:
                 self._saved.append((root, raw_value(root)))
                 set_raw_value(root, value)
         except BaseException:
@@ -209,6 +221,9 @@ class Tracking:
         self.touched[id(root)] = root
         if not write:
             self.read.add(id(root))
+        if id(root) in self.candidates:   # already an input tracer
+            return raw_value(root)
+        self.lifted[id(root)] = root
         self._saved.append((root, value))
         if not write and self.mode == "discover":
             value = jnp.where(self.anchor, value, value)   # into the trace, computing nothing
