@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import jax
 import numpy as np
-import pytest
 from oracle import assert_same
 
 import shim
