@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import jax
 import numpy as np
+import pytest
 from oracle import assert_same
 
 import shim
@@ -63,3 +64,73 @@ def test_plain_function_and_globals_trace_once():
     assert len(count) == 1
     assert_same(np.array([2.0, 4.0]), out)
     assert_same(np.array([1.0, 2.0]), state["acc"])
+
+
+# --- shim.state and shim.load_state -----------------------------------------------------------
+
+class Layer:
+    def __init__(self, xp, n, seed):
+        self.w = xp.asarray(np.random.default_rng(seed).standard_normal((n, n)))
+        self.b = xp.zeros(n)
+
+
+class Net:
+    def __init__(self, xp):
+        self.layers = [Layer(xp, 3, 0), Layer(xp, 3, 1)]
+        self.scale = xp.ones(())
+        self.steps = xp.zeros((), dtype=int)
+        self.name = "net"
+
+    def loss(self, x):
+        for layer in self.layers:
+            x = np.tanh(layer.w @ x + layer.b)
+        return np.sum((x * self.scale) ** 2)
+
+
+def test_state_lists_arrays_by_path(backend):
+    net = Net(shim)
+    found = shim.state(net)
+    assert list(found) == ["layers.0.w", "layers.0.b", "layers.1.w", "layers.1.b", "scale",
+                           "steps"]
+    assert found["layers.1.w"] is net.layers[1].w
+    assert list(shim.state(net, "layers.1")) == ["layers.1.w", "layers.1.b"]
+    assert list(shim.state(net, ["scale", "layers.0.b"])) == ["layers.0.b", "scale"]
+    assert list(shim.state(net, lambda path, a: a.ndim == 2)) == ["layers.0.w", "layers.1.w"]
+
+
+def test_savez_and_load_state_round_trip(tmp_path, backend):
+    net, other = Net(shim), Net(shim)
+    other.layers[0].w[...] = 0.0
+    other.steps += 3
+    np.savez(tmp_path / "net.npz", **shim.state(net))
+    with np.load(tmp_path / "net.npz") as saved:
+        shim.load_state(other, dict(saved))
+    for path, array in shim.state(net).items():
+        assert_same(np.asarray(array), shim.state(other)[path], backend)
+
+
+def test_load_state_checks_everything_before_writing(backend):
+    net = Net(shim)
+    before = {k: np.array(v) for k, v in shim.state(net).items()}
+    bad = [{"layers.0.w": np.ones((3, 3)), "layers.0.b": np.ones(4)},
+           {"layers.0.w": np.ones((3, 3)), "nope": np.ones(3)},
+           {"layers.0.w": np.ones((3, 3)), "steps": np.ones(())}]
+    for values, kind in zip(bad, (ValueError, KeyError, TypeError)):
+        with pytest.raises(kind):
+            shim.load_state(net, values)
+        for k, v in shim.state(net).items():
+            assert_same(before[k], v, backend)
+
+
+def test_grad_with_a_path_filter():
+    net = Net(shim)
+    x = shim.asarray([0.1, -0.2, 0.3])
+    by_hand = shim.grad(net.loss, grad_vars={"layers.0.w": net.layers[0].w, "scale": net.scale})
+    by_path = shim.grad(net.loss, grad_vars=["layers.0.w", "scale"])
+    expected, actual = by_hand(x), by_path(x)
+    assert list(actual) == ["layers.0.w", "scale"]
+    for k in expected:
+        assert_same(np.asarray(expected[k]), actual[k])
+    value, grads = shim.value_and_grad(net.loss, grad_vars=lambda p, a: p.endswith(".b"))(x)
+    assert list(grads) == ["layers.0.b", "layers.1.b"]
+    assert_same(np.asarray(net.loss(x)), value)
