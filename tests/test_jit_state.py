@@ -134,3 +134,74 @@ def test_grad_with_a_path_filter():
     value, grads = shim.value_and_grad(net.loss, grad_vars=lambda p, a: p.endswith(".b"))(x)
     assert list(grads) == ["layers.0.b", "layers.1.b"]
     assert_same(np.asarray(net.loss(x)), value)
+
+
+# --- rebinding is not writing -----------------------------------------------------------------
+
+class Grid:
+    def __init__(self, xp):
+        self.U = xp.arange(6.0)
+        self.u = self.U[1:-1]
+        self.a = self.b = xp.ones(3)
+        self.n = xp.zeros(3, dtype=np.int64)
+
+    def step(self):
+        self.u = self.u + 1
+        self.a = self.a * 2
+        self.n = self.n + 0.5
+        return self.u
+
+
+def test_rebinding_binds_new_arrays_like_numpy():
+    expected, grid = Grid(np), Grid(shim)
+    step = shim.jit(grid.step)
+    for _ in range(3):
+        out = step()
+        assert_same(expected.step(), out)
+        assert out is grid.u
+        for name in ("U", "u", "a", "b", "n"):
+            assert_same(getattr(expected, name), getattr(grid, name))
+    assert grid.a is not grid.b
+
+
+class Spiking:
+    def __init__(self, xp):
+        self.v = xp.zeros(4)
+        self.spike = xp.zeros(4, dtype=bool)
+
+    def step(self, i):
+        self.v += i
+        self.spike = self.v > 1.0              # assigned, never read
+        self.v[self.spike] = 0.0
+
+
+def test_attribute_only_assigned_follows_a_rebind_by_the_user():
+    expected, cell = Spiking(np), Spiking(shim)
+    step = shim.jit(cell.step)
+    for k in range(4):
+        if k == 2:
+            held_np, held = expected.spike, cell.spike
+            expected.spike = np.ones(4, dtype=bool)
+            cell.spike = shim.ones(4, dtype=bool)
+        expected.step(0.7)
+        step(0.7)
+        assert_same(expected.v, cell.v)
+        assert_same(expected.spike, cell.spike)
+    assert_same(held_np, held)
+
+
+def test_read_and_rebound_attribute_compiles_once():
+    class Acc:
+        def __init__(self):
+            self.total = shim.zeros(2)
+
+        def add(self, x):
+            self.total = self.total + x
+
+    acc = Acc()
+    traces = []
+    add = shim.jit(lambda x: (traces.append(1), acc.add(x))[1])
+    for _ in range(5):
+        add(1.0)
+    assert_same(np.full(2, 5.0), acc.total)
+    assert len(traces) == 1

@@ -48,7 +48,13 @@ from ._checks import program_checks
 from ._program import MISS, Program, Retrace, Traced, hot_path, miss
 from ._state import reachable_roots
 from ._tracking import Rediscover, Tracking
-from ._writeback import apply_attribute_writes, flatten_output, number_array
+from ._writeback import (
+    apply_attribute_writes,
+    carried_rebinds,
+    flatten_output,
+    flatten_promotions,
+    number_array,
+)
 
 __all__ = ["jit", "JitFunction"]
 
@@ -253,9 +259,7 @@ class JitFunction:
                         _ = root.value
                     args, kwargs = call.rebuild(dynamic)
                     result = self._fn(*args, **kwargs)
-                    rebound = {}
-                    promoted = apply_attribute_writes(log, self.__name__, rebound,
-                                                      numbers=assigned)
+                    promoted = apply_attribute_writes(log, self.__name__, numbers=assigned)
                     if assigned:
                         return ()
                     state, read = list(tracking.touched.values()), set(tracking.read)
@@ -271,12 +275,15 @@ class JitFunction:
                         return ()                     # read as constants: trace again
                     writes = [tracking.value_of(r) for r in sets[0] + sets[1]]
                     writes += [tracking.value_of(arg_roots[i]) for i in sets[3]]
-                    outputs, out_values = flatten_output(result, arg_roots, tracking, rebound)
-                    found.spec = (outputs, tuple((obj, name) for obj, name, _ in promoted),
+                    outputs, out_values = flatten_output(result, arg_roots, tracking, promoted)
+                    promotions, promoted_values = flatten_promotions(promoted, arg_roots,
+                                                                     tracking)
+                    found.spec = (outputs, promotions,
+                                  carried_rebinds(promoted, log, arg_roots),
                                   program_checks(log, self._fn))
                 finally:
                     log.restore()
-            return (*writes, *out_values, *(value for _, _, value in promoted))
+            return (*writes, *out_values, *promoted_values)
 
         try:
             closed = jax.make_jaxpr(probe)(True, [root_value(r) for r in arg_roots],

@@ -17,9 +17,16 @@ from jax.extend.core import ClosedJaxpr, Jaxpr, jaxpr_as_fun
 from .._array import HotCode, JaxArray, commit, root_value, wrap
 from ._attributes import AttributeLog
 from ._checks import Checks, program_checks
+from ._state import walk
 from ._tracking import Rediscover, Tracking, WriteOnly
 from ._tree import expression, unflatten
-from ._writeback import NOTHING, apply_attribute_writes, flatten_output
+from ._writeback import (
+    NOTHING,
+    apply_attribute_writes,
+    carried_rebinds,
+    flatten_output,
+    flatten_promotions,
+)
 
 __all__ = ["Program", "Traced", "Retrace", "hot_path", "miss", "MISS"]
 
@@ -48,14 +55,17 @@ class Program:
         self.arg_written = arg_written           # indices of the call's argument roots written
         self.n_roots = len(call.roots)
         self.outputs = NOTHING                  # how to rebuild results (set while tracing)
-        self.promotions = ()                     # (object, name) made arrays (set while tracing)
+        self.promotions = ()                     # (object, name, spec, count) rebound after calls
+        self.carried = []                        # see carried_rebinds (set while tracing)
+        self.n_out = 0                           # how many values the program returns
         self.check = Checks([], [])             # do the values the trace read still hold?
         self._call = None                        # the call being traced, only while tracing
         self.hot = None                          # see hot_path
         self.single = False                      # one output, returned bare (set while tracing)
         donate = tuple(range(len(written_read))) if function._donate else ()
         if traced is not None:                   # the discovery trace was the program
-            self.outputs, self.promotions, self.check = traced.spec
+            self.outputs, self.promotions, self.carried, self.check = traced.spec
+            self.n_out = traced.n_out
             self.single = traced.n_out == 1
             self._replay = traced.function
             self.compiled = jax.jit(self._replayed, donate_argnums=donate)
@@ -84,8 +94,7 @@ class Program:
             try:
                 args, kwargs = call.rebuild(flat[n_state + self.n_roots:])
                 result = function._fn(*args, **kwargs)
-                rebound = {}
-                promoted = apply_attribute_writes(log, function.__name__, rebound)
+                promoted = apply_attribute_writes(log, function.__name__)
                 allowed = {id(r) for r in self.written} | {
                     id(call.roots[i]) for i in self.arg_written}
                 for root in tracking.written.values():
@@ -93,12 +102,15 @@ class Program:
                         raise Rediscover(root, "write")
                 writes = [tracking.value_of(r) for r in self.written]
                 writes += [tracking.value_of(call.roots[i]) for i in self.arg_written]
-                self.outputs, out_values = flatten_output(result, call.roots, tracking, rebound)
-                self.promotions = tuple((obj, name) for obj, name, _ in promoted)
+                self.outputs, out_values = flatten_output(result, call.roots, tracking, promoted)
+                self.promotions, promoted_values = flatten_promotions(promoted, call.roots,
+                                                                      tracking)
+                self.carried = carried_rebinds(promoted, log, call.roots)
                 self.check = program_checks(log, function._fn)
             finally:
                 log.restore()
-        outputs = (*writes, *out_values, *(value for _, _, value in promoted))
+        outputs = (*writes, *out_values, *promoted_values)
+        self.n_out = len(outputs)
         self.single = len(outputs) == 1          # a bare array is quicker for JAX than a tuple
         return outputs[0] if self.single else outputs
 
@@ -122,16 +134,35 @@ class Program:
             commit(roots[i], results[n])
             n += 1
         if self.promotions:
-            for (obj, name), value in zip(self.promotions, results[len(results) -
-                                                                   len(self.promotions):]):
-                setattr(obj, name, wrap(value))
+            end = len(results)
+            bound = {}
+            for obj, name, spec, count in reversed(self.promotions):
+                bound[id(obj), name] = value = unflatten(spec, results[end - count:end], roots)
+                setattr(obj, name, value)
+                end -= count
+            for k, (obj, name, old, old_arrays) in enumerate(self.carried):
+                self.carried[k] = self._carry(obj, name, old, old_arrays, bound[id(obj), name])
         if call is not None and call.hosts:
             for k, array in call.hosts:
                 if k in self.arg_written:
                     np.copyto(array, np.asarray(root_value(roots[k])), casting="unsafe")
         if self.outputs is NOTHING:
             return None
-        return unflatten(self.outputs, results[n:], roots)
+        return unflatten(self.outputs, results[n:len(results) - self.n_promoted], roots)
+
+    @property
+    def n_promoted(self) -> int:
+        return sum(count for _, _, _, count in self.promotions)
+
+    def _carry(self, obj, name, old, old_arrays, new):
+        """The program rebound ``obj.name`` from ``old`` to ``new``: its arrays take the
+        old ones' places among the inputs and writes, and the check expects ``new``."""
+        new_arrays = list(walk(new, aliases=True))
+        swap = {id(a): b for (_, a), (_, b) in zip(old_arrays, new_arrays)}
+        for roots in (self.inputs, self.written, self.written_only):
+            roots[:] = [swap.get(id(r), r) for r in roots]
+        self.check.rebind(obj, name, old, new)
+        return obj, name, new, new_arrays
 
     def reason(self):
         """See :meth:`_Checks.reason`."""
@@ -148,7 +179,8 @@ class Traced:
         self.function, self.spec, self.n_out = function, spec, n_out
 
     @classmethod
-    def from_jaxpr(cls, closed, candidates, inputs, n_roots, outputs, promotions, check):
+    def from_jaxpr(cls, closed, candidates, inputs, n_roots, outputs, promotions, carried,
+                   check):
         """From the discovery trace's jaxpr, or None if it cannot serve.
 
         The trace's inputs are ``(anchor, argument roots, candidates, numbers)``;
@@ -171,7 +203,7 @@ class Traced:
                         jaxpr.effects, jaxpr.debug_info.with_unknown_names()
                         if hasattr(jaxpr.debug_info, "with_unknown_names") else None)
         return cls(jaxpr_as_fun(ClosedJaxpr(program, closed.consts)),
-                   (outputs, promotions, check), len(jaxpr.outvars))
+                   (outputs, promotions, carried, check), len(jaxpr.outvars))
 
 
 MISS = object()
@@ -194,9 +226,10 @@ def hot_path(entry, fast_key):
     ``MISS``. All three hand over to the general path, which nothing here has
     changed: results are committed only after the executable returned.
     """
-    if entry.promotions:
+    if entry.carried:
         return None
     names = {"JaxArray": JaxArray, "MISS": MISS, "compiled": entry.compiled, "wrap": wrap,
+             "setattr": setattr,
              "check": entry.check, "unflatten": unflatten, "outputs": entry.outputs}
     params = [f"a{i}" for i in range(len(fast_key))]
     lines = [f"def hot({', '.join(params)}):"]
@@ -228,6 +261,13 @@ def hot_path(entry, fast_key):
     for i in entry.arg_written:
         lines.append(f"    {HotCode.commit(roots[i], f'r[{n}]')}")
         n += 1
+    start = entry.n_out - entry.n_promoted
+    for i, (obj, name, spec, count) in enumerate(entry.promotions):
+        names[f"p{i}"], names[f"pspec{i}"] = obj, spec
+        value = expression(spec, names, start, roots) or \
+            f"unflatten(pspec{i}, r[{start}:{start + count}], ({''.join(r + ', ' for r in roots)}))"
+        lines.append(f"    setattr(p{i}, {name!r}, {value})")
+        start += count
     if entry.outputs is NOTHING:
         lines.append("    return None")
     else:
