@@ -26,7 +26,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._errors import TRACED_VALUE, TracingError
+from .._errors import TRACED_VALUE, InteropError, TracingError
 from . import _indexing, _kernels
 from ._flat import FlatIterator
 from ._indexing import MaskIndex, Plan
@@ -700,10 +700,26 @@ def _unwrap_index(index):
 def _unflatten(_, children) -> JaxArray:
     # JAX also unflattens with placeholders (None, axis numbers, sentinels) as leaves.
     value = children[0]
-    return wrap(value, getattr(value, "dtype", None))
+    dtype = getattr(value, "dtype", None)
+    return wrap(value, dtype if dtype is not None else object)
 
 
 jax.tree_util.register_pytree_node(JaxArray, lambda x: ((x.value,), None), _unflatten)
+
+
+def _not_a_jax_value(x):
+    raise InteropError(
+        "a JaxArray was returned where a JAX transformation needs a jax.Array (jax.grad of a "
+        "function returning a JaxArray, say): use shim.grad / shim.value_and_grad, which take "
+        "NumPy-style functions, or return x.value", reason="a JaxArray given as a JAX value",
+        function="jax")
+
+
+try:   # JAX asks for the abstract value of results; name the fix instead of JAX's own error
+    from jax._src.core import pytype_aval_mappings as _aval_mappings
+    _aval_mappings.setdefault(JaxArray, _not_a_jax_value)
+except ImportError:                       # pragma: no cover - depends on JAX's internals
+    pass
 
 
 # --- the internal API of the layers above ------------------------------------------------

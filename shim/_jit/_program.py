@@ -158,7 +158,8 @@ class Program:
         """The program rebound ``obj.name`` from ``old`` to ``new``: its arrays take the
         old ones' places among the inputs and writes, and the check expects ``new``."""
         new_arrays = list(walk(new, aliases=True))
-        swap = {id(a): b for (_, a), (_, b) in zip(old_arrays, new_arrays)}
+        by_path = dict(new_arrays)
+        swap = {id(a): by_path[path] for path, a in old_arrays}
         for roots in (self.inputs, self.written, self.written_only):
             roots[:] = [swap.get(id(r), r) for r in roots]
         self.check.rebind(obj, name, old, new)

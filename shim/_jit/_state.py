@@ -97,17 +97,18 @@ def select(filter) -> Callable[[str, object], bool]:
     return lambda path, array: any(path == p or path.startswith(p + ".") for p in prefixes)
 
 
-def walk(obj, aliases: bool = False):
+def walk(obj, aliases: bool = False, leaves=(JaxArray, np.ndarray)):
     """``(path, array)`` for every array ``obj`` reaches, in attribute order.
 
     With ``aliases``, an array reached twice is given under each path.
+    ``leaves`` are the types that count as arrays.
     """
     seen_arrays: set = set()
     visited: set = set()
     stack = [("", obj)]
     while stack:
         path, value = stack.pop()
-        if isinstance(value, (JaxArray, np.ndarray)):
+        if isinstance(value, leaves):
             if aliases or id(value) not in seen_arrays:
                 seen_arrays.add(id(value))
                 yield path, value

@@ -164,7 +164,8 @@ def carried_rebinds(promoted, log, call_roots):
         ids = [id(a) for _, a in old_arrays]
         if others.intersection(ids) or len(set(ids)) != len(ids):
             continue
-        if [p for p, _ in walk(new, aliases=True)] != [p for p, _ in old_arrays]:
+        new_paths = [p for p, _ in walk(new, aliases=True, leaves=(JaxArray, jax.Array))]
+        if sorted(new_paths) != sorted(p for p, _ in old_arrays):
             continue
         found.append((obj, attr, old, old_arrays))
     return found
