@@ -266,3 +266,64 @@ def test_jax_grad_of_a_jaxarray_result_names_shim_grad():
     assert_same(np.array([2.0, 4.0]), shim.grad(lambda a: (a ** 2).sum())(x))
     np.testing.assert_allclose(np.asarray(jax.grad(lambda a: (a ** 2).sum().value)(x)),
                                [2.0, 4.0])
+
+
+# --- no tracer is left behind ----------------------------------------------------------------
+
+LOG = []
+
+
+class Holder:
+    def __init__(self):
+        self.last = None
+
+
+HOLDER = Holder()
+
+
+def test_appending_a_traced_value_to_a_global_list_is_refused_and_undone():
+    def f(x):
+        LOG.append(x * 2)
+        return x + 1
+
+    LOG.clear()
+    with pytest.raises(shim.StateError, match="'LOG'"):
+        shim.jit(f)(shim.ones(2))
+    assert LOG == []
+
+
+def test_an_object_reached_by_a_default_argument_gets_concrete_values():
+    holder = Holder()
+
+    def f(x, h=holder):
+        h.last = x * 2
+        return x + 1
+
+    compiled = shim.jit(f)
+    for k in range(3):
+        assert_same(np.full(2, k + 1.0), compiled(shim.full(2, float(k))))
+        no_tracers(holder)
+        assert_same(np.full(2, 2.0 * k), holder.last)
+
+
+def test_an_object_reached_through_a_module_attribute_gets_concrete_values():
+    import types as pytypes
+    mod = pytypes.ModuleType("settings")
+    mod.state = Holder()
+    mod.space = pytypes.SimpleNamespace(last=None)
+
+    def f(x):
+        mod.state.last = x * 2
+        return x + 1
+
+    def g(x):
+        mod.space.last = x * 3
+        return x
+
+    compiled = shim.jit(f)
+    compiled(shim.ones(2))
+    no_tracers(mod.state)
+    assert_same(np.full(2, 2.0), mod.state.last)
+    with pytest.raises(shim.StateError, match="SimpleNamespace.last"):
+        shim.jit(g)(shim.ones(2))
+    assert mod.space.last is None

@@ -66,8 +66,10 @@ class AttributeLog:
     def around(cls, fns, objects=()) -> "AttributeLog":
         """A log rooted at everything the callables ``fns`` can reach.
 
-        That is ``objects``, a bound method's object, a callable object, and the
-        closure variables and module globals the code names.
+        That is ``objects``, a bound method's object, a callable object, the
+        closure variables, default arguments and module globals the code names,
+        and the attributes of modules it names, by the names it uses
+        (``config.state`` for ``import config``).
         """
         log = cls()
         for obj in objects:
@@ -82,20 +84,39 @@ class AttributeLog:
             code = getattr(fn, "__code__", None)
             if code is None:
                 continue
+            names = code_names(fn)
             for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
                 try:
-                    log.reach(cell.cell_contents, f"the closure variable {name!r}", free=True)
+                    value = cell.cell_contents
                 except ValueError:            # an empty cell
-                    pass
-            for name in code_names(fn):
+                    continue
+                log.reach(value, f"the closure variable {name!r}", free=True)
+                log._reach_module(value, names)
+            for i, value in enumerate(fn.__defaults__ or ()):
+                log.reach(value, f"default argument {i} of {fn.__name__}")
+            for name, value in (fn.__kwdefaults__ or {}).items():
+                log.reach(value, f"the default of {name!r}")
+            for name in names:
                 if name in fn.__globals__:
-                    log.reach(fn.__globals__[name], f"the global {name!r}", free=True)
+                    value = fn.__globals__[name]
+                    log.reach(value, f"the global {name!r}", free=True)
+                    log._reach_module(value, names)
         return log
+
+    def _reach_module(self, value, names) -> None:
+        """Reach the attributes of the module ``value`` that the code names."""
+        if isinstance(value, types.ModuleType):
+            for attr in names:
+                item = value.__dict__.get(attr)
+                if isinstance(item, (list, dict, set, tuple)) or is_user_object(item):
+                    self.reach(item, f"{value.__name__}.{attr}", free=True)
 
     def track(self, obj) -> None:
         if id(obj) in self.objects or not is_user_object(obj):
             return
         self.objects[id(obj)] = obj
+        if not type(obj).__flags__ & HEAPTYPE:
+            self._snapshot(obj)             # writes are not seen: restore all (SimpleNamespace)
         if self._entered:
             with _PATCH_LOCK:
                 _patch(type(obj))
@@ -206,8 +227,11 @@ class AttributeLog:
         return [(c, c.copy() if key in self.free else copy, self.where[key])
                 for key, (c, copy) in self.containers.items()]
 
-    def restore(self) -> None:
-        """Put every touched object's attributes and every container back as they were."""
+    def restore(self, everything: bool = False) -> None:
+        """Put every touched object's attributes and every container back as they were.
+
+        Free containers (see :meth:`reach`) keep their changes, unless ``everything``.
+        """
         for obj, saved in self.snapshots.values():
             current = own_attributes(obj)
             for name in current.keys() - saved.keys():
@@ -216,7 +240,7 @@ class AttributeLog:
                 if current.get(name, UNSET) is not value:
                     object.__setattr__(obj, name, value)
         for key, (container, copy) in self.containers.items():
-            if key not in self.free and not same_items(container, copy):
+            if (everything or key not in self.free) and not same_items(container, copy):
                 container.clear()
                 container.update(copy) if isinstance(container, (dict, set)) else \
                     container.extend(copy)

@@ -30,9 +30,16 @@ import threading
 import jax
 import jax.numpy as jnp
 
-from .._array import JaxArray, hook_root_values, raw_value, set_raw_value, unhook_root_values
+from .._array import (
+    JaxArray,
+    hook_root_values,
+    raw_value,
+    set_raw_value,
+    unhook_root_values,
+    view_parts,
+)
 
-__all__ = ["Tracking", "Rediscover", "WriteOnly", "shape_of", "tracing"]
+__all__ = ["Tracking", "Rediscover", "WriteOnly", "shape_of", "tracing", "leaks_trace"]
 
 #: This context's trackings, outermost first (a tuple: contexts may be copied).
 _STACK: contextvars.ContextVar = contextvars.ContextVar("shim_trackings", default=())
@@ -52,6 +59,31 @@ def tracing(*values) -> bool:
     if _trace_state_clean is not None:
         return not _trace_state_clean()
     return any(isinstance(v.value if type(v) is JaxArray else v, _Tracer) for v in values)
+
+
+def leaks_trace(value, depth: int = 0) -> bool:
+    """Whether ``value`` would keep a traced value after the trace: a JAX tracer, or an array
+    made during the trace (its value is a tracer), also inside lists, tuples and dicts.
+
+    Arrays that existed before hold tracers only while tracing; they get their
+    values back at the end.
+    """
+    if isinstance(value, _Tracer):
+        return True
+    if type(value) is JaxArray:
+        stack = _STACK.get()
+        parts = view_parts(value, materialize=False)
+        if parts is None:                     # a deferred masked read
+            return bool(stack)
+        root = parts[0]
+        return bool(stack) and stack[-1].is_temporary(root) and \
+            isinstance(raw_value(root), _Tracer)
+    if depth < 8:
+        if isinstance(value, (list, tuple, set)):
+            return any(leaks_trace(v, depth + 1) for v in value)
+        if isinstance(value, dict):
+            return any(leaks_trace(v, depth + 1) for v in value.values())
+    return False
 
 
 class Rediscover(BaseException):

@@ -17,8 +17,9 @@ import numpy as np
 
 from .._array import JaxArray, is_root, to_jax, view_parts, weak, wrap
 from .._errors import StateError
-from .._objects import own_value
+from .._objects import own_attributes, own_value, same_items
 from ._state import walk
+from ._tracking import leaks_trace
 from ._tree import flatten
 
 __all__ = ["apply_attribute_writes", "number_array", "flatten_output", "flatten_promotions",
@@ -67,6 +68,7 @@ def apply_attribute_writes(log, name, numbers=None):
             f"while tracing, so this would happen once, not on every call. Make it an array "
             f"(e.g. {attr} = shim.asarray(...)) so the compiled code can update it",
             reason="sets an attribute to a plain Python value", function=name)
+    refuse_leaked_traces(log, name, written=set(log.writes))
     for container in log.changed_containers():
         raise StateError(f"shim.jit: {name} changes a Python {type(container).__name__} "
                          "held by an attribute (e.g. appending to a list); that happens only "
@@ -74,6 +76,35 @@ def apply_attribute_writes(log, name, numbers=None):
                          "shim.for_loop", reason="changes a container held by an attribute",
                          function=name)
     return promoted
+
+
+def refuse_leaked_traces(log, name, written=()):
+    """Raise a StateError naming the place if the trace left a traced value in Python data
+    it reached (an appended list, an object reached by a default argument or a module)
+    that shim does not write back; the data is put back as it was first.
+
+    Attributes in ``written`` (``(id, name)`` keys) are written back and not checked.
+    """
+    for obj in log.objects.values():
+        for attr, value in own_attributes(obj).items():
+            if (id(obj), attr) not in written and not isinstance(value, (list, dict, set)) \
+                    and leaks_trace(value):
+                log.restore(everything=True)
+                raise StateError(
+                    f"shim.jit: {name} leaves a traced value in {type(obj).__name__}.{attr}, "
+                    "which shim cannot write back after each call (its class does not "
+                    "report attribute writes); return the value instead",
+                    reason="leaves a traced value in Python data", function=name)
+    for key, (container, copy) in log.containers.items():
+        if key in log.free and not same_items(container, copy) and leaks_trace(container):
+            where = log.where.get(key, f"a {type(container).__name__}")
+            log.restore(everything=True)
+            raise StateError(
+                f"shim.jit: {name} puts a traced value into {where} (e.g. appending to a "
+                "list); compiled code runs Python only while tracing, so the list would "
+                "keep a placeholder, not the values of each call. Return the values "
+                "instead, or collect them with shim.for_loop",
+                reason="leaves a traced value in Python data", function=name)
 
 
 # --- outputs --------------------------------------------------------------------------------
