@@ -327,3 +327,34 @@ def test_an_object_reached_through_a_module_attribute_gets_concrete_values():
     with pytest.raises(shim.StateError, match="SimpleNamespace.last"):
         shim.jit(g)(shim.ones(2))
     assert mod.space.last is None
+
+
+# --- never stale ------------------------------------------------------------------------------
+
+class Looped:
+    def __init__(self, xp):
+        self.x = xp.zeros(())
+        self.k = 1.0
+
+    def body(self):
+        self.x += self.k
+
+    def run(self):
+        shim.for_loop(self.body, 2)
+
+    def branch(self, flag):
+        shim.cond(flag, self.body, lambda: None)
+
+
+def test_attributes_read_only_inside_loop_and_cond_bodies_are_checked():
+    m = Looped(shim)
+    run, branch = shim.jit(m.run), shim.jit(m.branch)
+    expected = 0.0
+    for k in (1.0, 10.0, 3.0):
+        m.k = k
+        run()
+        expected += 2 * k
+        assert_same(np.asarray(expected), m.x)
+        branch(shim.asarray(True))
+        expected += k
+        assert_same(np.asarray(expected), m.x)
