@@ -358,3 +358,23 @@ def test_attributes_read_only_inside_loop_and_cond_bodies_are_checked():
         branch(shim.asarray(True))
         expected += k
         assert_same(np.asarray(expected), m.x)
+
+
+def test_a_copy_taken_before_a_donated_call_stays_valid():
+    class S:
+        def __init__(self):
+            self.v = shim.arange(4.0)
+
+        def step(self):
+            self.v += 1
+
+    s = S()
+    step = shim.jit(s.step, donate=True)
+    c = s.v.copy()
+    step()
+    step()
+    assert_same(np.arange(4.0), c)
+    assert_same(np.arange(4.0) + 2, s.v)
+    d = s.v.copy()
+    step()
+    assert_same(np.arange(4.0) + 2, d + 0)

@@ -10,6 +10,8 @@ plain positional calls.
 """
 from __future__ import annotations
 
+import sys
+
 import jax
 import numpy as np
 from jax.extend.core import ClosedJaxpr, Jaxpr, jaxpr_as_fun
@@ -63,6 +65,7 @@ class Program:
         self.hot = None                          # see hot_path
         self.single = False                      # one output, returned bare (set while tracing)
         donate = tuple(range(len(written_read))) if function._donate else ()
+        self.n_donated = len(donate)
         if traced is not None:                   # the discovery trace was the program
             self.outputs, self.promotions, self.carried, self.check = traced.spec
             self.n_out = traced.n_out
@@ -118,8 +121,12 @@ class Program:
         """Call the program with the current values and write the results back."""
         if call is not None:
             self._call = call
+        state = list(map(root_value, self.inputs))
+        for k in range(self.n_donated):
+            if sys.getrefcount(state[k]) > _OWNED:   # a copy shares the buffer: keep it valid
+                state[k] = jax.numpy.copy(state[k])
         try:
-            results = self.compiled(*map(root_value, self.inputs), *map(root_value, roots), *dynamic)
+            results = self.compiled(*state, *map(root_value, roots), *dynamic)
         finally:
             self._call = None
         if self.single:
@@ -207,6 +214,10 @@ class Traced:
                    (outputs, promotions, carried, check), len(jaxpr.outvars))
 
 
+#: References to a state value held by its root, the list of values and getrefcount itself:
+#: a donated buffer with more is shared (``c = s.v.copy()``) and is copied before the call.
+_OWNED = 3
+
 MISS = object()
 
 
@@ -227,7 +238,7 @@ def hot_path(entry, fast_key):
     ``MISS``. All three hand over to the general path, which nothing here has
     changed: results are committed only after the executable returned.
     """
-    if entry.carried:
+    if entry.carried or entry.n_donated:
         return None
     names = {"JaxArray": JaxArray, "MISS": MISS, "compiled": entry.compiled, "wrap": wrap,
              "setattr": setattr,
