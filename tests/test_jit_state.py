@@ -378,3 +378,27 @@ def test_a_copy_taken_before_a_donated_call_stays_valid():
     d = s.v.copy()
     step()
     assert_same(np.arange(4.0) + 2, d + 0)
+
+
+# --- numpy backend ---------------------------------------------------------------------------
+
+def test_numba_method_that_raises_after_assigning_a_number_is_refused():
+    pytest.importorskip("numba")
+
+    class Clock:
+        def __init__(self):
+            self.x = np.zeros(2)
+            self.t = 0.0
+
+        def step(self, fail):
+            self.x[0] += 1
+            self.t += 0.5
+            if fail:
+                raise ValueError("stop")
+
+    with shim.use_backend("numpy"):
+        clock = Clock()
+        with pytest.raises(shim.NumbaCompileError, match="raise"):
+            shim.jit(clock.step)(True)
+        assert_same(np.zeros(2), clock.x, "numpy")
+        assert clock.t == 0.0
