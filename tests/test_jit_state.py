@@ -346,6 +346,7 @@ class Looped:
         shim.cond(flag, self.body, lambda: None)
 
 
+@pytest.mark.filterwarnings("ignore::shim.RecompileWarning")   # k is a number that changes
 def test_attributes_read_only_inside_loop_and_cond_bodies_are_checked():
     m = Looped(shim)
     run, branch = shim.jit(m.run), shim.jit(m.branch)
@@ -402,3 +403,28 @@ def test_numba_method_that_raises_after_assigning_a_number_is_refused():
             shim.jit(clock.step)(True)
         assert_same(np.zeros(2), clock.x, "numpy")
         assert clock.t == 0.0
+
+
+class HostWeights:
+    def __init__(self, xp):
+        self.w = np.ones(2)                    # a NumPy array attribute, on every backend
+        self.seen = np.zeros(2)
+        self.v = xp.zeros(2)
+
+    def step(self):
+        self.v += self.w
+        self.seen[...] = self.v                # written back into the NumPy array
+
+
+def test_numpy_array_attributes_are_current_on_every_call():
+    expected, m = HostWeights(np), HostWeights(shim)
+    step = shim.jit(m.step)
+    for k in range(4):
+        if k == 2:
+            expected.w[0] = 5.0
+            m.w[0] = 5.0
+        expected.step()
+        step()
+        assert_same(expected.v, m.v)
+        assert type(m.seen) is np.ndarray
+        np.testing.assert_array_equal(expected.seen, m.seen)

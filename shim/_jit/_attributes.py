@@ -18,6 +18,8 @@ import contextvars
 import threading
 import types
 
+import numpy as np
+
 from .._objects import (
     CONSTANTS,
     HEAPTYPE,
@@ -61,17 +63,22 @@ class AttributeLog:
         self._walked: set = set()     # ids of tuples already walked
         self._entered = False         # classes are patched once the log is entered
         self._outer = ()              # the logs this one was pushed onto
+        self.stand_ins: dict = {}     # id(NumPy array) -> (array, JaxArray read in its place)
 
     @classmethod
-    def around(cls, fns, objects=()) -> "AttributeLog":
+    def around(cls, fns, objects=(), stand_ins=None) -> "AttributeLog":
         """A log rooted at everything the callables ``fns`` can reach.
 
         That is ``objects``, a bound method's object, a callable object, the
         closure variables, default arguments and module globals the code names,
         and the attributes of modules it names, by the names it uses
-        (``config.state`` for ``import config``).
+        (``config.state`` for ``import config``). ``stand_ins`` maps NumPy
+        arrays held by attributes to the JaxArrays the trace reads instead (so
+        that they are inputs, current on every call); inner logs inherit them.
         """
         log = cls()
+        if stand_ins:
+            log.stand_ins = stand_ins
         for obj in objects:
             log.reach(obj, type(obj).__name__)
         for fn in fns:
@@ -157,6 +164,8 @@ class AttributeLog:
             for obj in self.objects.values():
                 _patch(type(obj))
         self._outer = _LOGS.get()
+        if self._outer and not self.stand_ins:
+            self.stand_ins = self._outer[-1].stand_ins
         _LOGS.set((*self._outer, self))
         return self
 
@@ -270,6 +279,10 @@ def _patch(cls) -> None:
             own = own_value(obj, name, UNSET)
             if own is not UNSET:
                 log._read(obj, name, own)
+                if type(value) is np.ndarray and log.stand_ins:
+                    stand_in = log.stand_ins.get(id(value))
+                    if stand_in is not None:
+                        return stand_in[1]
             else:
                 log._class_read(obj, name)
         return value

@@ -38,7 +38,17 @@ import weakref
 import jax
 import numpy as np
 
-from .._array import JaxArray, dtype_token, is_root, root_value, to_jax, view_parts, weak, wrap
+from .._array import (
+    UNSUPPORTED_KINDS,
+    JaxArray,
+    dtype_token,
+    is_root,
+    root_value,
+    to_jax,
+    view_parts,
+    weak,
+    wrap,
+)
 from .._backend import get_backend_name
 from .._config import config
 from .._errors import NumbersAssigned, RecompileWarning
@@ -46,7 +56,7 @@ from .._objects import code_names, is_user_object
 from ._attributes import AttributeLog
 from ._checks import program_checks
 from ._program import MISS, Program, Retrace, Traced, hot_path, miss
-from ._state import reachable_roots
+from ._state import reachable_roots, walk
 from ._tracking import Rediscover, Tracking
 from ._writeback import (
     apply_attribute_writes,
@@ -203,10 +213,12 @@ class JitFunction:
         if old is not None and not old.check():
             self._warn_recompile(old)
         extra_reads, extra_writes, numbers = [], [], []
+        stand_ins = _stand_ins([getattr(self._fn, "__self__", None), *call.objects])
         for _ in range(_MAX_REDISCOVERIES):
             try:
-                found = self._discover(call, extra_reads, extra_writes, numbers)
-                entry = Program(self, call, *found.sets, traced=found.traced)
+                found = self._discover(call, extra_reads, extra_writes, numbers, stand_ins)
+                entry = Program(self, call, *found.sets, traced=found.traced,
+                                stand_ins=stand_ins)
                 result = entry.run(call.roots, call.dynamic, call)
             except Rediscover as signal:
                 root, kind = signal.args[0], signal.args[1] if len(signal.args) > 1 else "read"
@@ -226,7 +238,7 @@ class JitFunction:
         raise RuntimeError(f"shim.jit: the arrays {self.__name__} touches kept changing while "
                            "tracing; does its Python control flow depend on something random?")
 
-    def _discover(self, call, extra_reads, extra_writes, numbers):
+    def _discover(self, call, extra_reads, extra_writes, numbers, stand_ins=None):
         """The one trace: the state the callable touches and, usually, the program itself.
 
         The arrays the callable can reach (through its object, arguments,
@@ -247,11 +259,13 @@ class JitFunction:
         candidates = [r for r in reachable_roots(
             [getattr(self._fn, "__self__", None), *call.objects, *_code_values(self._fn)])
                       if id(r) not in bound] if one_pass else []
+        if one_pass and stand_ins:
+            candidates += [stand_in for _, stand_in in stand_ins.values()]
         found = _Found()
         assigned = []
 
         def probe(anchor, root_values, candidate_values, dynamic):
-            log = AttributeLog.around((self._fn,), call.objects)
+            log = AttributeLog.around((self._fn,), call.objects, stand_ins)
             with Tracking(list(zip(arg_roots, root_values)), "discover", anchor,
                           list(zip(candidates, candidate_values))) as tracking, log:
                 try:
@@ -294,7 +308,7 @@ class JitFunction:
             numbers += assigned
             for obj, attr, number in assigned:
                 setattr(obj, attr, number_array(number))
-            return self._discover(call, extra_reads, extra_writes, numbers)
+            return self._discover(call, extra_reads, extra_writes, numbers, stand_ins)
         if found.spec is not None:
             inputs = found.sets[0] + found.sets[2]
             found.traced = Traced.from_jaxpr(closed, candidates, inputs, len(arg_roots),
@@ -354,6 +368,24 @@ class _Found:
 
     def __init__(self):
         self.sets = self.spec = self.traced = None
+
+
+def _stand_ins(objects):
+    """``{id(array): (array, JaxArray)}`` for the NumPy arrays that objects' attributes hold.
+
+    The trace reads each through its JaxArray stand-in, an input of the program
+    that takes the array's current values at every call (and whose writes are
+    copied back), so a NumPy array attribute is never frozen at trace time.
+    """
+    found = {}
+    for obj in objects:
+        if obj is None:
+            continue
+        for _, array in walk(obj):
+            if type(array) is np.ndarray and id(array) not in found and \
+                    array.dtype.kind not in UNSUPPORTED_KINDS:
+                found[id(array)] = (array, wrap(to_jax(array), array.dtype))
+    return found
 
 
 def _code_values(fn):

@@ -16,7 +16,7 @@ import jax
 import numpy as np
 from jax.extend.core import ClosedJaxpr, Jaxpr, jaxpr_as_fun
 
-from .._array import HotCode, JaxArray, commit, root_value, wrap
+from .._array import HotCode, JaxArray, commit, root_value, to_jax, wrap
 from ._attributes import AttributeLog
 from ._checks import Checks, program_checks
 from ._state import walk
@@ -48,7 +48,7 @@ class Program:
     """
 
     def __init__(self, function, call, written_read, written_only, read_only, arg_written,
-                 traced=None):
+                 traced=None, stand_ins=None):
         self.function = function
         self.inputs = written_read + read_only
         self.written = written_read + written_only
@@ -56,6 +56,11 @@ class Program:
         self._written_only_shapes = [root_value(r).shape for r in written_only]
         self.arg_written = arg_written           # indices of the call's argument roots written
         self.n_roots = len(call.roots)
+        self.stand_ins = stand_ins or {}         # NumPy attributes read through JaxArrays
+        uses = {id(r) for r in self.inputs}
+        self.host_reads = [(a, s) for a, s in self.stand_ins.values() if id(s) in uses]
+        uses = {id(r) for r in self.written}
+        self.host_writes = [(a, s) for a, s in self.stand_ins.values() if id(s) in uses]
         self.outputs = NOTHING                  # how to rebuild results (set while tracing)
         self.promotions = ()                     # (object, name, spec, count) rebound after calls
         self.carried = []                        # see carried_rebinds (set while tracing)
@@ -92,7 +97,7 @@ class Program:
         bind = [*zip(self.inputs, flat[:n_state]), *zip(call.roots, root_values),
                 *((r, WriteOnly(s)) for r, s in zip(self.written_only, self._written_only_shapes))]
         function = self.function
-        log = AttributeLog.around((function._fn,), call.objects)
+        log = AttributeLog.around((function._fn,), call.objects, self.stand_ins)
         with Tracking(bind, "strict") as tracking, log:
             try:
                 args, kwargs = call.rebuild(flat[n_state + self.n_roots:])
@@ -121,6 +126,12 @@ class Program:
         """Call the program with the current values and write the results back."""
         if call is not None:
             self._call = call
+        for array, stand_in in self.host_writes:
+            if not array.flags.writeable:
+                raise ValueError(f"shim.jit: {self.function.__name__} writes a read-only NumPy "
+                                 f"array attribute of shape {array.shape}")
+        for array, stand_in in self.host_reads:      # NumPy attributes: their values now
+            commit(stand_in, to_jax(array))
         state = list(map(root_value, self.inputs))
         for k in range(self.n_donated):
             if sys.getrefcount(state[k]) > _OWNED:   # a copy shares the buffer: keep it valid
@@ -149,6 +160,8 @@ class Program:
                 end -= count
             for k, (obj, name, old, old_arrays) in enumerate(self.carried):
                 self.carried[k] = self._carry(obj, name, old, old_arrays, bound[id(obj), name])
+        for array, stand_in in self.host_writes:
+            np.copyto(array, np.asarray(root_value(stand_in)), casting="unsafe")
         if call is not None and call.hosts:
             for k, array in call.hosts:
                 if k in self.arg_written:
@@ -238,7 +251,7 @@ def hot_path(entry, fast_key):
     ``MISS``. All three hand over to the general path, which nothing here has
     changed: results are committed only after the executable returned.
     """
-    if entry.carried or entry.n_donated:
+    if entry.carried or entry.n_donated or entry.host_reads or entry.host_writes:
         return None
     names = {"JaxArray": JaxArray, "MISS": MISS, "compiled": entry.compiled, "wrap": wrap,
              "setattr": setattr,
