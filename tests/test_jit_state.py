@@ -428,3 +428,19 @@ def test_numpy_array_attributes_are_current_on_every_call():
         assert_same(expected.v, m.v)
         assert type(m.seen) is np.ndarray
         np.testing.assert_array_equal(expected.seen, m.seen)
+
+
+def test_random_draws_trace_once_and_differ_per_call():
+    traces = []
+
+    def noisy(x):
+        traces.append(1)
+        x += shim.random.normal(size=x.shape)
+
+    compiled = shim.jit(noisy)
+    x = shim.zeros(3)
+    compiled(x)
+    first = np.array(x)
+    compiled(x)
+    assert len(traces) == 1
+    assert not np.allclose(np.array(x) - first, first)

@@ -49,6 +49,7 @@ from .._array import (
     weak,
     wrap,
 )
+from .. import _random as random_state
 from .._backend import get_backend_name
 from .._config import config
 from .._errors import NumbersAssigned, RecompileWarning
@@ -257,8 +258,8 @@ class JitFunction:
         bound = {id(r) for r in arg_roots}
         one_pass = not extra_reads and not extra_writes
         candidates = [r for r in reachable_roots(
-            [getattr(self._fn, "__self__", None), *call.objects, *_code_values(self._fn)])
-                      if id(r) not in bound] if one_pass else []
+            [getattr(self._fn, "__self__", None), *call.objects, *_code_values(self._fn),
+             random_state.DEFAULT]) if id(r) not in bound] if one_pass else []
         if one_pass and stand_ins:
             candidates += [stand_in for _, stand_in in stand_ins.values()]
         found = _Found()
