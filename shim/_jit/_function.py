@@ -38,6 +38,7 @@ import weakref
 import jax
 import numpy as np
 
+from .. import _random as random_state
 from .._array import (
     UNSUPPORTED_KINDS,
     JaxArray,
@@ -49,7 +50,6 @@ from .._array import (
     weak,
     wrap,
 )
-from .. import _random as random_state
 from .._backend import get_backend_name
 from .._config import config
 from .._errors import NumbersAssigned, RecompileWarning
