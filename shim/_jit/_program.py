@@ -3,10 +3,12 @@
 A :class:`Program` is the pure function JAX compiles for one argument
 signature -- the values of the state it reads and of the call's arrays in,
 the new values of what it writes and its results out -- plus the check that
-it still applies (:class:`~._checks.Checks`). :meth:`Program.run` calls it
-with the current values and writes the results back into the same
-JaxArrays; :func:`hot_path` generates the same steps as straight-line code for
-plain positional calls.
+it still applies (:class:`~._checks.Checks`). Usually the function is the
+jaxpr of the discovery trace (:class:`Traced`); otherwise the callable is
+traced again, strictly (:meth:`Program._pure`). :meth:`Program.run` calls it
+with the current values, writes the results back into the same JaxArrays and
+binds rebound attributes to their new values; :func:`hot_path` generates the
+same steps as straight-line code for plain positional calls.
 """
 from __future__ import annotations
 
