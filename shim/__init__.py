@@ -31,7 +31,7 @@ from ._errors import (
     StateError,
     TracingError,
 )
-from ._jit import cond, for_loop, grad, jit, value_and_grad, while_loop
+from ._jit import cond, for_loop, grad, jit, load_state, state, value_and_grad, while_loop
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
 
@@ -40,4 +40,4 @@ __version__ = "0.1.0"
 __all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
            "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "config",
            "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad",
-           "value_and_grad", "array_api", "fft", "linalg", "random", *_numpy_all]
+           "value_and_grad", "state", "load_state", "array_api", "fft", "linalg", "random", *_numpy_all]

@@ -13,7 +13,7 @@ A leaf module: it imports nothing from shim.
 from __future__ import annotations
 
 __all__ = ["ShimError", "ShimWarning", "FallbackWarning", "RecompileWarning", "FallbackError",
-           "TracingError", "TracingIndexError", "StateError", "NumbersAssigned",
+           "TracingError", "TracingIndexError", "StateError", "InteropError", "NumbersAssigned",
            "NumbaCompileError", "TRACED_VALUE", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
            "HOST_ONLY"]
 
@@ -88,6 +88,10 @@ class TracingIndexError(TracingError, IndexError):
 
 class StateError(ShimError, TypeError):
     """A compiled function did something to Python state that compilation cannot keep."""
+
+
+class InteropError(ShimError, ValueError):
+    """A JAX transformation was given a JaxArray where it needs a ``jax.Array``."""
 
 
 class NumbersAssigned(StateError):

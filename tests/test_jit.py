@@ -494,7 +494,7 @@ def test_slotted_objects_are_tracked_like_others():
     assert not isinstance(cell.scale.value, jax.core.Tracer)
 
 
-def test_rebinding_inside_writes_into_the_existing_array():
+def test_rebinding_inside_binds_a_new_array():
     class Cell:
         def __init__(self):
             self.v = shim.ones(3)
@@ -504,9 +504,12 @@ def test_rebinding_inside_writes_into_the_existing_array():
 
     cell = Cell()
     v = cell.v
-    shim.jit(cell.step)()
-    assert cell.v is v
-    assert_same(np.full(3, 3.0), v)
+    step = shim.jit(cell.step)
+    step()
+    assert cell.v is not v
+    assert_same(np.ones(3), v)                  # the old array is left alone
+    step()
+    assert_same(np.full(3, 9.0), cell.v)
 
 
 def test_number_attributes_written_inside_become_arrays():

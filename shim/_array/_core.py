@@ -20,13 +20,14 @@ import builtins
 import operator
 import os
 import pickle
+import threading
 from typing import Any
 
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .._errors import TRACED_VALUE, TracingError
+from .._errors import TRACED_VALUE, InteropError, TracingError
 from . import _indexing, _kernels
 from ._flags import Flags, c_strides
 from ._flat import FlatIterator
@@ -136,11 +137,17 @@ class JaxArray:
         return base, self._layout, self._firsts
 
     def _write(self, layout, lows, update, args) -> None:
-        """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root."""
+        """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root.
+
+        Reading the root, updating and committing is atomic for the root (see
+        :data:`_ROOT_LOCKS`): threads writing other elements lose nothing.
+        """
         if self._readonly:
             raise _read_only()
         root = self if self._base is None else self._base
-        root._commit(_kernels.write(layout, update)(root._value, lows, *args))
+        kernel = _kernels.write(layout, update)
+        with _ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]:
+            root._commit(kernel(root._value, lows, *args))
 
     def _update(self, update, args) -> None:
         """Apply ``update`` (see :mod:`shim._array._kernels`) to every element of this array."""
@@ -367,8 +374,9 @@ class JaxArray:
                 raise _sequence_error()
             shape = broadcast_value(vshape, plan.shape, advanced=False)
             if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
-                root._commit(_kernels.write(plan.layout, (_kernels.set_all, shape))(
-                    root._value, plan.lows, value))
+                kernel = _kernels.write(plan.layout, (_kernels.set_all, shape))
+                with _ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]:
+                    root._commit(kernel(root._value, plan.lows, value))
             return
         value = _as_value(value, self.dtype, True)
         vshape = shape_of(value)
@@ -639,6 +647,13 @@ class JaxArray:
     __hash__ = None  # mutable, like numpy.ndarray
 
 
+#: Locks that make each root's read-modify-write atomic, as NumPy's writes are for
+#: threads: a root's lock is ``_ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]`` (a fixed table,
+#: so no array carries a lock of its own; two roots may share one, which only serialises).
+_LOCK_MASK = 63
+_ROOT_LOCKS = tuple(threading.Lock() for _ in range(_LOCK_MASK + 1))
+
+
 # --- construction helpers --------------------------------------------------------------
 
 def wrap(value, dtype=None) -> JaxArray:
@@ -851,10 +866,26 @@ def _unwrap_index(index):
 def _unflatten(_, children) -> JaxArray:
     # JAX also unflattens with placeholders (None, axis numbers, sentinels) as leaves.
     value = children[0]
-    return wrap(value, getattr(value, "dtype", None))
+    dtype = getattr(value, "dtype", None)
+    return wrap(value, dtype if dtype is not None else object)
 
 
 jax.tree_util.register_pytree_node(JaxArray, lambda x: ((x.value,), None), _unflatten)
+
+
+def _not_a_jax_value(x):
+    raise InteropError(
+        "a JaxArray was returned where a JAX transformation needs a jax.Array (jax.grad of a "
+        "function returning a JaxArray, say): use shim.grad / shim.value_and_grad, which take "
+        "NumPy-style functions, or return x.value", reason="a JaxArray given as a JAX value",
+        function="jax")
+
+
+try:   # JAX asks for the abstract value of results; name the fix instead of JAX's own error
+    from jax._src.core import pytype_aval_mappings as _aval_mappings
+    _aval_mappings.setdefault(JaxArray, _not_a_jax_value)
+except ImportError:                       # pragma: no cover - depends on JAX's internals
+    pass
 
 
 # --- the internal API of the layers above ------------------------------------------------

@@ -12,7 +12,9 @@ Modules:
   ``_writeback`` (what a trace did to Python state), ``_tree`` (results as
   flat values and back);
 - ``_control``: ``for_loop``, ``while_loop``, ``cond``; ``_autodiff``:
-  ``grad``, ``value_and_grad``.
+  ``grad``, ``value_and_grad``;
+- ``_state``: ``state`` and ``load_state`` (an object's arrays by attribute
+  path), and the walk that finds the arrays a call can reach.
 
 May import: :mod:`shim._numba`, :mod:`shim._dispatch` and :mod:`shim._array`
 (the names their packages export), :mod:`shim._random`, and the leaves.
@@ -20,5 +22,7 @@ May import: :mod:`shim._numba`, :mod:`shim._dispatch` and :mod:`shim._array`
 from ._autodiff import grad, value_and_grad
 from ._control import cond, for_loop, while_loop
 from ._function import JitFunction, jit
+from ._state import load_state, state
 
-__all__ = ["jit", "JitFunction", "for_loop", "while_loop", "cond", "grad", "value_and_grad"]
+__all__ = ["jit", "JitFunction", "for_loop", "while_loop", "cond", "grad", "value_and_grad",
+           "state", "load_state"]

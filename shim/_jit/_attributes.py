@@ -7,10 +7,18 @@ ones it writes (so they can be turned into state writes, refused, and in every
 case restored). Objects reached through tracked attributes are tracked too,
 and the lists, dicts and sets passed through are copied, so a compiled
 program can check that they still hold the same items.
+
+Logs are per thread (a context variable holds each context's stack); the
+patched attribute methods, installed while any thread traces, record only
+for the thread that owns the log.
 """
 from __future__ import annotations
 
+import contextvars
+import threading
 import types
+
+import numpy as np
 
 from .._objects import (
     CONSTANTS,
@@ -25,8 +33,11 @@ from .._objects import (
 
 __all__ = ["AttributeLog"]
 
-_LOGS: list["AttributeLog"] = []
-_PATCHED: dict = {}                 # class -> (had own methods?, originals)
+#: This context's logs, outermost first (a tuple: contexts may be copied).
+_LOGS: contextvars.ContextVar = contextvars.ContextVar("shim_attribute_logs", default=())
+_PATCHED: dict = {}                 # class -> its own attribute methods, to put back
+_ACTIVE = [0]                       # logs alive in all threads; classes stay patched while > 0
+_PATCH_LOCK = threading.RLock()
 
 
 class AttributeLog:
@@ -50,15 +61,24 @@ class AttributeLog:
         self.free: set = set()        # ids of containers that may change (see reach)
         self.absent: dict = {}        # (id, name) -> (object, name): read from the class
         self._walked: set = set()     # ids of tuples already walked
+        self._entered = False         # classes are patched once the log is entered
+        self._outer = ()              # the logs this one was pushed onto
+        self.stand_ins: dict = {}     # id(NumPy array) -> (array, JaxArray read in its place)
 
     @classmethod
-    def around(cls, fns, objects=()) -> "AttributeLog":
+    def around(cls, fns, objects=(), stand_ins=None) -> "AttributeLog":
         """A log rooted at everything the callables ``fns`` can reach.
 
-        That is ``objects``, a bound method's object, a callable object, and the
-        closure variables and module globals the code names.
+        That is ``objects``, a bound method's object, a callable object, the
+        closure variables, default arguments and module globals the code names,
+        and the attributes of modules it names, by the names it uses
+        (``config.state`` for ``import config``). ``stand_ins`` maps NumPy
+        arrays held by attributes to the JaxArrays the trace reads instead (so
+        that they are inputs, current on every call); inner logs inherit them.
         """
         log = cls()
+        if stand_ins:
+            log.stand_ins = stand_ins
         for obj in objects:
             log.reach(obj, type(obj).__name__)
         for fn in fns:
@@ -71,21 +91,42 @@ class AttributeLog:
             code = getattr(fn, "__code__", None)
             if code is None:
                 continue
+            names = code_names(fn)
             for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
                 try:
-                    log.reach(cell.cell_contents, f"the closure variable {name!r}", free=True)
+                    value = cell.cell_contents
                 except ValueError:            # an empty cell
-                    pass
-            for name in code_names(fn):
+                    continue
+                log.reach(value, f"the closure variable {name!r}", free=True)
+                log._reach_module(value, names)
+            for i, value in enumerate(fn.__defaults__ or ()):
+                log.reach(value, f"default argument {i} of {fn.__name__}")
+            for name, value in (fn.__kwdefaults__ or {}).items():
+                log.reach(value, f"the default of {name!r}")
+            for name in names:
                 if name in fn.__globals__:
-                    log.reach(fn.__globals__[name], f"the global {name!r}", free=True)
+                    value = fn.__globals__[name]
+                    log.reach(value, f"the global {name!r}", free=True)
+                    log._reach_module(value, names)
         return log
+
+    def _reach_module(self, value, names) -> None:
+        """Reach the attributes of the module ``value`` that the code names."""
+        if isinstance(value, types.ModuleType):
+            for attr in names:
+                item = value.__dict__.get(attr)
+                if isinstance(item, (list, dict, set, tuple)) or is_user_object(item):
+                    self.reach(item, f"{value.__name__}.{attr}", free=True)
 
     def track(self, obj) -> None:
         if id(obj) in self.objects or not is_user_object(obj):
             return
         self.objects[id(obj)] = obj
-        _patch(type(obj))
+        if not type(obj).__flags__ & HEAPTYPE:
+            self._snapshot(obj)             # writes are not seen: restore all (SimpleNamespace)
+        if self._entered:
+            with _PATCH_LOCK:
+                _patch(type(obj))
 
     def reach(self, value, where: str = "", free: bool = False) -> None:
         """Track ``value`` if it is an object; if a container, copy it and reach its items.
@@ -117,13 +158,40 @@ class AttributeLog:
                 self.reach(item, f"{where}[{key!r}]" if where else "", free)
 
     def __enter__(self) -> "AttributeLog":
-        _LOGS.append(self)
+        with _PATCH_LOCK:
+            _ACTIVE[0] += 1
+            self._entered = True
+            for obj in self.objects.values():
+                _patch(type(obj))
+        self._outer = _LOGS.get()
+        if self._outer and not self.stand_ins:
+            self.stand_ins = self._outer[-1].stand_ins
+        _LOGS.set((*self._outer, self))
         return self
 
     def __exit__(self, *exc_info) -> None:
-        _LOGS.pop()
-        if not _LOGS:
-            _unpatch_all()
+        _LOGS.set(self._outer)
+        if self._outer:                 # what an inner trace read, the outer one read too
+            self._outer[-1].absorb(self)
+        with _PATCH_LOCK:
+            _ACTIVE[0] -= 1
+            if not _ACTIVE[0]:
+                _unpatch_all()
+
+    def absorb(self, inner: "AttributeLog") -> None:
+        """Take the reads of an inner trace (a loop or branch body) as this trace's own,
+        so that a compiled program checks the attributes its loop bodies read."""
+        for key, entry in inner.reads.items():
+            if key not in self.reads and key not in self.writes:
+                self.reads[key] = entry
+        for key, entry in inner.absent.items():
+            self.absent.setdefault(key, entry)
+        for key, entry in inner.containers.items():
+            if key not in self.containers:
+                self.containers[key] = entry
+                self.where[key] = inner.where[key]
+                if key in inner.free:
+                    self.free.add(key)
 
     def _snapshot(self, obj) -> None:
         if id(obj) not in self.snapshots:
@@ -168,8 +236,11 @@ class AttributeLog:
         return [(c, c.copy() if key in self.free else copy, self.where[key])
                 for key, (c, copy) in self.containers.items()]
 
-    def restore(self) -> None:
-        """Put every touched object's attributes and every container back as they were."""
+    def restore(self, everything: bool = False) -> None:
+        """Put every touched object's attributes and every container back as they were.
+
+        Free containers (see :meth:`reach`) keep their changes, unless ``everything``.
+        """
         for obj, saved in self.snapshots.values():
             current = own_attributes(obj)
             for name in current.keys() - saved.keys():
@@ -178,15 +249,16 @@ class AttributeLog:
                 if current.get(name, UNSET) is not value:
                     object.__setattr__(obj, name, value)
         for key, (container, copy) in self.containers.items():
-            if key not in self.free and not same_items(container, copy):
+            if (everything or key not in self.free) and not same_items(container, copy):
                 container.clear()
                 container.update(copy) if isinstance(container, (dict, set)) else \
                     container.extend(copy)
 
 
 def _current_log(obj):
-    if _LOGS:
-        log = _LOGS[-1]
+    logs = _LOGS.get()
+    if logs:
+        log = logs[-1]
         if id(obj) in log.objects:
             return log
     return None
@@ -207,6 +279,10 @@ def _patch(cls) -> None:
             own = own_value(obj, name, UNSET)
             if own is not UNSET:
                 log._read(obj, name, own)
+                if type(value) is np.ndarray and log.stand_ins:
+                    stand_in = log.stand_ins.get(id(value))
+                    if stand_in is not None:
+                        return stand_in[1]
             else:
                 log._class_read(obj, name)
         return value

@@ -16,6 +16,7 @@ import numpy as np
 from .._array import JaxArray, wrap
 from .._errors import StateError
 from ._attributes import AttributeLog
+from ._state import state
 from ._tracking import Tracking
 
 __all__ = ["grad", "value_and_grad"]
@@ -32,9 +33,13 @@ def grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
     argnums : int or sequence of int, optional
         Arguments to differentiate with respect to. Default: the first one,
         unless ``grad_vars`` is given.
-    grad_vars : JaxArray, or a list, tuple or dict of JaxArrays, optional
+    grad_vars : JaxArray, a list, tuple or dict of JaxArrays, or a state filter, optional
         Arrays the function reads (such as ``self.w``) to differentiate with
-        respect to; their gradients come back in the same structure.
+        respect to; their gradients come back in the same structure. For a
+        bound method, a filter as :func:`shim.state` takes one -- attribute
+        paths (``["layers.0.w", "b"]``, or a prefix such as ``"layers"``) or
+        ``filter(path, array) -> bool`` -- selects arrays of its object at
+        each call; the gradients come back as ``{path: gradient}``.
     has_aux : bool
         ``fn`` returns ``(value, aux)``; ``aux`` is returned unchanged.
 
@@ -60,10 +65,15 @@ def value_and_grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
         argnums = 0
     single_arg = isinstance(argnums, int)
     arg_positions = () if argnums is None else (argnums,) if single_arg else tuple(argnums)
-    variables, rebuild_vars = _flatten_vars(grad_vars)
+    by_filter = _is_filter(grad_vars)
+    if not by_filter:
+        variables, rebuild_vars = _flatten_vars(grad_vars)
 
     @functools.wraps(fn)
     def value_and_gradient(*args, **kwargs):
+        nonlocal variables, rebuild_vars
+        if by_filter:
+            variables, rebuild_vars = _flatten_vars(_selected(fn, grad_vars))
         for i in arg_positions:
             if i >= len(args):
                 raise TypeError(f"shim.grad: argnums={argnums} but only {len(args)} "
@@ -111,6 +121,29 @@ def value_and_grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
         return ((value, _wrap_tree(aux)) if has_aux else value), grads
 
     return value_and_gradient
+
+
+def _is_filter(grad_vars):
+    """Whether ``grad_vars`` is a state filter (paths or a predicate), not arrays."""
+    if callable(grad_vars) or isinstance(grad_vars, str):
+        return True
+    return isinstance(grad_vars, (list, tuple)) and bool(grad_vars) and \
+        all(isinstance(v, str) for v in grad_vars)
+
+
+def _selected(fn, filter):
+    """``{path: array}`` of the arrays of ``fn``'s object that ``filter`` selects."""
+    obj = getattr(fn, "__self__", None)
+    if obj is None:
+        raise TypeError("shim.grad: grad_vars given as paths or a filter needs a bound method "
+                        "(obj.loss), whose object's arrays they select; pass the arrays "
+                        "themselves for a plain function")
+    found = {path: array for path, array in state(obj, filter).items()
+             if type(array) is JaxArray and array.base is None}
+    if not found:
+        raise ValueError(f"shim.grad: grad_vars {filter!r} selects no array of "
+                         f"{type(obj).__name__}; its arrays are at {sorted(state(obj))}")
+    return found
 
 
 def _value(x):

@@ -63,6 +63,27 @@ def program_checks(log, fn):
     return Checks(dicts, cells, log.container_checks(), slotted, absent)
 
 
+def _getters(dicts, slotted):
+    return [(d, operator.itemgetter(*(n for n, _ in items)), tuple(v for _, v in items))
+            for d, items, _ in dicts if items] + \
+        [(obj, operator.attrgetter(*(n for n, _ in items)), tuple(v for _, v in items))
+         for obj, items, _ in slotted if items]
+
+
+def _containers(value):
+    """The lists, dicts and sets inside ``value`` (through tuples too), ``value`` included."""
+    found, stack = [], [value]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, dict, set)):
+            found.append(x)
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, dict):
+            stack.extend(x.values())
+    return found
+
+
 def _is_namespace(value) -> bool:
     """A module or another built-in object with a ``__dict__`` (``SimpleNamespace``).
 
@@ -102,13 +123,25 @@ class Checks:
     def __init__(self, dicts, cells, containers=(), slotted=(), absent=()):
         self.dicts = dicts                    # (namespace dict, [(name, value)], owner name)
         self.cells = cells                    # (cell, value, variable name)
-        self.containers = containers          # (container, copy, where)
-        self.slotted = slotted                # (object, [(slot name, value)], class name)
+        self.containers = list(containers)    # (container, copy, where)
+        self.slotted = list(slotted)          # (object, [(slot name, value)], class name)
         self.absent = absent                  # (instance dict, name, class name): still unset
-        self._getters = [(d, operator.itemgetter(*(n for n, _ in items)),
-                          tuple(v for _, v in items)) for d, items, _ in dicts] + \
-            [(obj, operator.attrgetter(*(n for n, _ in items)),
-              tuple(v for _, v in items)) for obj, items, _ in slotted]
+        self._getters = _getters(dicts, slotted)
+
+    def rebind(self, obj, name, old, new) -> None:
+        """``obj.name`` was rebound from ``old`` to ``new`` by the program itself:
+        check for ``new`` from now on, and for the lists and dicts it holds."""
+        d = getattr(obj, "__dict__", None)
+        self.dicts = [(source, [(n, new if source is d and n == name and v is old else v)
+                                for n, v in items], owner)
+                      for source, items, owner in self.dicts]
+        self.slotted = [(o, [(n, new if o is obj and n == name and v is old else v)
+                             for n, v in items], owner) for o, items, owner in self.slotted]
+        inside_old = {id(c) for c in _containers(old)}
+        self.containers = [entry for entry in self.containers if id(entry[0]) not in inside_old]
+        self.containers += [(c, c.copy(), f"{type(obj).__name__}.{name}")
+                            for c in _containers(new)]
+        self._getters = _getters(self.dicts, self.slotted)
 
     def __call__(self) -> bool:
         for source, getter, values in self._getters:

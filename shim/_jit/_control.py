@@ -18,11 +18,11 @@ import jax
 import numpy as np
 from jax import lax
 
-from .._array import JaxArray, commit, root_value, wrap
-from .._errors import NumbersAssigned
+from .._array import JaxArray, commit, is_root, root_value, wrap
+from .._errors import NumbersAssigned, StateError
 from ._attributes import AttributeLog
 from ._function import JitFunction
-from ._tracking import Tracking, tracing
+from ._tracking import Tracking, shape_of, tracing
 from ._tree import flatten, unflatten
 from ._writeback import apply_attribute_writes
 
@@ -182,10 +182,19 @@ def _refuse_attribute_writes(log, name):
     promoted = apply_attribute_writes(log, name, numbers=numbers)
     if numbers:
         raise NumbersAssigned(numbers, name)
-    if promoted:
-        obj, attr, _ = promoted[0]
-        raise TypeError(f"{name} sets {type(obj).__name__}.{attr} to a new array inside a "
-                        "loop or branch; create the array before and update it in place")
+    for obj, attr, new in promoted:
+        # Inside a loop or branch the attribute keeps its array: a new value of the
+        # same shape and dtype is carried in it (the body's state must keep its type).
+        old = log.snapshots[id(obj)][1].get(attr)
+        if type(new) is JaxArray and type(old) is JaxArray and is_root(old) and \
+                new.shape == shape_of(old) and new.dtype == old.dtype:
+            object.__setattr__(obj, attr, old)
+            old.value = new.value
+            continue
+        raise StateError(f"{name} sets {type(obj).__name__}.{attr} to a new value of another "
+                         "kind, shape or dtype inside a loop or branch; create the array "
+                         "before and update it in place",
+                         reason="rebinds an attribute inside a loop or branch", function=name)
 
 
 def _steps(steps):

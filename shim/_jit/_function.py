@@ -5,14 +5,15 @@ Python callable touches -- through ``self``, arguments, closures, globals (the
 random stream's key included) -- that returns its results and the new values of
 the arrays it wrote; shim writes those back into the same JaxArray objects.
 
-Compiling (once per argument signature) takes two traces:
-
-1. *discovery*: run the callable under :class:`~._tracking.Tracking` in
-   ``discover`` mode to find the JaxArrays it touches and the instance
-   attributes it reads;
-2. *compile*: ``jax.jit`` a pure function that binds those arrays to its inputs
-   and runs the callable again in ``strict`` mode (touching anything else
-   restarts from 1).
+Compiling (once per argument signature) takes one trace: the callable runs
+under :class:`~._tracking.Tracking` in ``discover`` mode, with every JaxArray
+it can reach (:func:`._state.reachable_roots`) bound to an input tracer in
+advance, and records the arrays it touches and the attributes it reads. The
+jaxpr of that trace, with the inputs it did not use dropped, is the compiled
+program (:class:`~._program.Traced`). Only when the callable read an array
+found on the way, which the trace holds as a constant, is it traced again as a
+pure function of the arrays found (``strict`` mode: touching anything else
+restarts).
 
 Each later call checks, by identity, the attributes, globals, closure
 variables and container items the trace read (so rebinding ``obj.v``, changing
@@ -37,15 +38,34 @@ import weakref
 import jax
 import numpy as np
 
-from .._array import JaxArray, dtype_token, is_root, root_value, to_jax, view_parts, weak, wrap
+from .. import _random as random_state
+from .._array import (
+    UNSUPPORTED_KINDS,
+    JaxArray,
+    dtype_token,
+    is_root,
+    root_value,
+    to_jax,
+    view_parts,
+    weak,
+    wrap,
+)
 from .._backend import get_backend_name
 from .._config import config
 from .._errors import NumbersAssigned, RecompileWarning
-from .._objects import is_user_object
+from .._objects import code_names, is_user_object
 from ._attributes import AttributeLog
-from ._program import MISS, Program, Retrace, hot_path, miss
+from ._checks import program_checks
+from ._program import MISS, Program, Retrace, Traced, hot_path, miss
+from ._state import reachable_roots, walk
 from ._tracking import Rediscover, Tracking
-from ._writeback import apply_attribute_writes, number_array
+from ._writeback import (
+    apply_attribute_writes,
+    carried_rebinds,
+    flatten_output,
+    flatten_promotions,
+    number_array,
+)
 
 __all__ = ["jit", "JitFunction"]
 
@@ -194,10 +214,12 @@ class JitFunction:
         if old is not None and not old.check():
             self._warn_recompile(old)
         extra_reads, extra_writes, numbers = [], [], []
+        stand_ins = _stand_ins([getattr(self._fn, "__self__", None), *call.objects])
         for _ in range(_MAX_REDISCOVERIES):
             try:
-                entry = Program(self, call, *self._discover(call, extra_reads, extra_writes,
-                                                           numbers))
+                found = self._discover(call, extra_reads, extra_writes, numbers, stand_ins)
+                entry = Program(self, call, *found.sets, traced=found.traced,
+                                stand_ins=stand_ins)
                 result = entry.run(call.roots, call.dynamic, call)
             except Rediscover as signal:
                 root, kind = signal.args[0], signal.args[1] if len(signal.args) > 1 else "read"
@@ -217,48 +239,82 @@ class JitFunction:
         raise RuntimeError(f"shim.jit: the arrays {self.__name__} touches kept changing while "
                            "tracing; does its Python control flow depend on something random?")
 
-    def _discover(self, call, extra_reads, extra_writes, numbers):
-        """Pass 1: the state the callable touches: written (read or not) and only read.
+    def _discover(self, call, extra_reads, extra_writes, numbers, stand_ins=None):
+        """The one trace: the state the callable touches and, usually, the program itself.
+
+        The arrays the callable can reach (through its object, arguments,
+        closures and globals: :func:`._state.reachable_roots`) are bound to
+        input tracers in advance, so the trace that finds the state is the
+        program: its jaxpr, with the inputs it did not use dropped, is what
+        JAX compiles (``found.traced``). Only when the callable read an array
+        found on the way (reached through a function's result, say) does the
+        program need a second, strict trace (``found.traced`` is None).
 
         Number attributes the callable assigns (``self.t += dt``) become 0-d
         JaxArrays first (and are listed in ``numbers``), so that they change on
-        every call rather than once per compilation.
+        every call rather than once per compilation; that takes one more trace.
         """
         arg_roots = call.roots
-        found = {}
+        bound = {id(r) for r in arg_roots}
+        one_pass = not extra_reads and not extra_writes
+        candidates = [r for r in reachable_roots(
+            [getattr(self._fn, "__self__", None), *call.objects, *_code_values(self._fn),
+             random_state.DEFAULT]) if id(r) not in bound] if one_pass else []
+        if one_pass and stand_ins:
+            candidates += [stand_in for _, stand_in in stand_ins.values()]
+        found = _Found()
         assigned = []
 
-        def probe(anchor, root_values, dynamic):
-            log = AttributeLog.around((self._fn,), call.objects)
-            with Tracking(list(zip(arg_roots, root_values)), "discover", anchor) as tracking, log:
+        def probe(anchor, root_values, candidate_values, dynamic):
+            log = AttributeLog.around((self._fn,), call.objects, stand_ins)
+            with Tracking(list(zip(arg_roots, root_values)), "discover", anchor,
+                          list(zip(candidates, candidate_values))) as tracking, log:
                 try:
                     for root in extra_reads:          # read by an earlier strict pass
                         _ = root.value
                     args, kwargs = call.rebuild(dynamic)
-                    self._fn(*args, **kwargs)
-                    apply_attribute_writes(log, self.__name__, numbers=assigned)
-                    found["state"] = list(tracking.touched.values())
-                    found["read"] = set(tracking.read)
-                    found["written"] = {id(r) for r in tracking.written.values()}
+                    result = self._fn(*args, **kwargs)
+                    promoted = apply_attribute_writes(log, self.__name__, numbers=assigned)
+                    if assigned:
+                        return ()
+                    state, read = list(tracking.touched.values()), set(tracking.read)
+                    read |= {id(r) for r in extra_reads}
+                    written = {id(r) for r in tracking.written.values()}
+                    written |= {id(r) for r in extra_writes}
+                    found.sets = sets = (
+                        [r for r in state if id(r) in written and id(r) in read],
+                        [r for r in state if id(r) in written and id(r) not in read],
+                        [r for r in state if id(r) not in written],
+                        tuple(i for i, r in enumerate(arg_roots) if id(r) in written))
+                    if not one_pass or any(key in read for key in tracking.lifted):
+                        return ()                     # read as constants: trace again
+                    writes = [tracking.value_of(r) for r in sets[0] + sets[1]]
+                    writes += [tracking.value_of(arg_roots[i]) for i in sets[3]]
+                    outputs, out_values = flatten_output(result, arg_roots, tracking, promoted)
+                    promotions, promoted_values = flatten_promotions(promoted, arg_roots,
+                                                                     tracking)
+                    found.spec = (outputs, promotions,
+                                  carried_rebinds(promoted, log, arg_roots),
+                                  program_checks(log, self._fn))
                 finally:
                     log.restore()
-            return 0
+            return (*writes, *out_values, *promoted_values)
 
         try:
-            jax.make_jaxpr(probe)(True, [root_value(r) for r in arg_roots], call.dynamic)
+            closed = jax.make_jaxpr(probe)(True, [root_value(r) for r in arg_roots],
+                                           [root_value(r) for r in candidates], call.dynamic)
         except NumbersAssigned as signal:     # assigned inside a for_loop, cond...
             assigned = signal.numbers
         if assigned:
             numbers += assigned
             for obj, attr, number in assigned:
                 setattr(obj, attr, number_array(number))
-            return self._discover(call, extra_reads, extra_writes, numbers)
-        state, read = found["state"], found["read"] | {id(r) for r in extra_reads}
-        written = found["written"] | {id(r) for r in extra_writes}
-        return ([r for r in state if id(r) in written and id(r) in read],
-                [r for r in state if id(r) in written and id(r) not in read],
-                [r for r in state if id(r) not in written],
-                tuple(i for i, r in enumerate(arg_roots) if id(r) in written))
+            return self._discover(call, extra_reads, extra_writes, numbers, stand_ins)
+        if found.spec is not None:
+            inputs = found.sets[0] + found.sets[2]
+            found.traced = Traced.from_jaxpr(closed, candidates, inputs, len(arg_roots),
+                                             *found.spec)
+        return found
 
     def _store(self, call, entry):
         key = call.key
@@ -303,6 +359,53 @@ class JitFunction:
                 "shim.config.x64 = True after such an import, or create the arrays after it.",
                 reason="64-bit arrays while 64-bit types are off", function=self.__name__),
                 stacklevel=4)
+
+
+class _Found:
+    """What :meth:`JitFunction._discover` found: the state (``sets``, as :class:`Program`
+    takes them) and, when one trace was enough, the traced program (``traced``)."""
+
+    __slots__ = ("sets", "spec", "traced")
+
+    def __init__(self):
+        self.sets = self.spec = self.traced = None
+
+
+def _stand_ins(objects):
+    """``{id(array): (array, JaxArray)}`` for the NumPy arrays that objects' attributes hold.
+
+    The trace reads each through its JaxArray stand-in, an input of the program
+    that takes the array's current values at every call (and whose writes are
+    copied back), so a NumPy array attribute is never frozen at trace time.
+    """
+    found = {}
+    for obj in objects:
+        if obj is None:
+            continue
+        for _, array in walk(obj):
+            if type(array) is np.ndarray and id(array) not in found and \
+                    array.dtype.kind not in UNSUPPORTED_KINDS:
+                found[id(array)] = (array, wrap(to_jax(array), array.dtype))
+    return found
+
+
+def _code_values(fn):
+    """The closure variables and the globals that ``fn``'s code names (a method's function's)."""
+    func = getattr(fn, "__func__", fn)
+    if is_user_object(func):
+        func = getattr(type(func).__call__, "__func__", type(func).__call__)
+    code = getattr(func, "__code__", None)
+    if code is None:
+        return []
+    values = []
+    for cell in func.__closure__ or ():
+        try:
+            values.append(cell.cell_contents)
+        except ValueError:                    # an empty cell
+            pass
+    globals_ = func.__globals__
+    values += [globals_[n] for n in code_names(func) if n in globals_]
+    return values
 
 
 # --- one call's arguments ---------------------------------------------------------------

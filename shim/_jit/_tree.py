@@ -94,6 +94,8 @@ def _build(s, values, roots):
         return view(s[1], s[2], s[3])
     if kind == "const":
         return s[1]
+    if kind == "attr":                        # an attribute, bound before the results are built
+        return getattr(s[1], s[2])
     if kind == "named":
         return s[1](*(_build(item, values, roots) for item in s[2]))
     if kind is dict:

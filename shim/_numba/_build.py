@@ -138,6 +138,14 @@ class Flat:
         fdef.body = rewriter.visit_body(fdef.body)
         state = list(dict.fromkeys(rewriter.state))
         written = list(dict.fromkeys(rewriter.written))
+        raises = [n for n in ast.walk(fdef) if type(n) is ast.Raise]
+        if written and raises:
+            # Arrays are written in place as the code runs, number attributes only when it
+            # returns: a raise would leave the first written and the second not.
+            raise refusal("a raise in a method that assigns number attributes", func,
+                          raises[0].lineno, "the arrays it writes would change but the "
+                          "numbers would not, which no Python run does; make the numbers "
+                          "0-d arrays (self.t = np.zeros(())), or check before compiling")
         if written:
             ReturnWriter([self.build.flat_name(e) for e in written]).rewrite(fdef)
         if self.top:
