@@ -44,6 +44,7 @@ from ._core import (
                     commit,
                     dtype_token,
                     is_root,
+                    kept_sharding,
                     placement,
                     reshaped,
                     root_value,
@@ -66,7 +67,8 @@ from ._kernels import set_all
 from ._values import broadcast_value
 
 __all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
-           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root", "weak",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "kept_sharding", "root_value", "dtype_token",
+           "is_root", "weak",
            "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
            "view", "view_parts", "HotCode", "index_plan", "Plan", "check_device_bounds",
            "build_index", "lows_arg", "set_all", "broadcast_value", "hook_root_values",

@@ -34,11 +34,13 @@ from ._masked import MaskedRead, masked_copy
 from ._values import broadcast_value, mask_value_shape, shape_of
 
 __all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
-           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root", "weak",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "kept_sharding", "root_value", "dtype_token", "is_root", "weak",
            "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
            "view", "view_parts", "HotCode"]
 
 _Tracer = jax.core.Tracer
+_ArrayImpl = type(jnp.zeros(0))
+_SingleDevice = jax.sharding.SingleDeviceSharding
 
 
 class JaxArray:
@@ -106,6 +108,9 @@ class JaxArray:
         """Replace the whole content with ``new`` (same shape; cast to our dtype)."""
         if self._base is None and getattr(new, "dtype", None) == self._dtype \
                 and isinstance(new, jax.Array):
+            kept = kept_sharding(self._value)
+            if kept is not None and type(new) is _ArrayImpl and new.sharding != kept:
+                new = jax.device_put(new, kept)
             self._commit(new)
         else:
             self._update((_kernels.set_all, np.shape(new)), (new,))
@@ -128,7 +133,8 @@ class JaxArray:
     def _write(self, layout, lows, update, args) -> None:
         """Apply ``update`` to the elements that ``layout`` (with ``lows``) selects in our root."""
         root = self if self._base is None else self._base
-        root._commit(_kernels.write(layout, update)(root._value, lows, *args))
+        value = root._value
+        root._commit(_kernels.write(layout, update, kept_sharding(value))(value, lows, *args))
 
     def _update(self, update, args) -> None:
         """Apply ``update`` (see :mod:`shim._array._kernels`) to every element of this array."""
@@ -308,8 +314,7 @@ class JaxArray:
             value = _as_value(value, self.dtype, "JaxArray.__setitem__")
             shape = broadcast_value(shape_of(value), plan.shape, advanced=False)
             if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
-                root._commit(_kernels.write(plan.layout, (_kernels.set_all, shape))(
-                    root._value, plan.lows, value))
+                root._write(plan.layout, plan.lows, (_kernels.set_all, shape), (value,))
             return
         value = _as_value(value, self.dtype, "JaxArray.__setitem__")
         vshape = shape_of(value)
@@ -617,6 +622,20 @@ def to_jax(value, dtype=None):
     elif value.dtype.kind in UNSUPPORTED_KINDS:
         canonical_dtype(value.dtype)
     return jnp.asarray(value, dtype=dtype)
+
+
+def kept_sharding(value):
+    """The sharding that a write into ``value`` must keep, or ``None`` where any write keeps it.
+
+    A value on one device (or a tracer) needs nothing: JAX computes the write
+    there. A value split across devices does: a kernel whose result does not
+    depend on the old value (``x[...] = 0``) would otherwise land on one device.
+    """
+    if type(value) is _ArrayImpl:
+        sharding = value.sharding
+        if type(sharding) is not _SingleDevice:
+            return sharding
+    return None
 
 
 def traced_conversion_error(what: str) -> TracingError:
