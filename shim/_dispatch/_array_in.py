@@ -21,6 +21,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from .._array import JaxArray, lows_arg, placement, reshaped, to_host, transposed, wrap
 from ._dtypes import array_dtype, dtype_argument
 from ._jax_adapters import real_if_exact
+from ._placement import put
 
 __all__ = ["call", "IMPLEMENTATIONS", "asarray"]
 
@@ -204,14 +205,16 @@ def copy(a, order="K", subok=False):
 
 
 def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    if device is not None and not (type(a) is JaxArray and a.device == device):
+        if copy is False:
+            raise ValueError("Unable to avoid copy while creating an array as requested.")
+        return put(a, device, dtype, "numpy.asarray")
     if type(a) is JaxArray and copy is not True and (dtype is None or np.dtype(dtype) == a.dtype):
         result = a
     elif copy is False:
         raise ValueError("Unable to avoid copy while creating an array as requested.")
     else:
         result = JaxArray(a, dtype)
-    if device is not None:
-        result = result.to_device(device)
     return result
 
 
