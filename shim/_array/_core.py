@@ -248,8 +248,17 @@ class JaxArray:
         return next(iter(devices)) if len(devices) == 1 else value.sharding
 
     @property
-    def sharding(self):
-        return self.value.sharding
+    def sharding(self) -> jax.sharding.Sharding:
+        """How the data is laid out across devices: the ``jax.Array``'s sharding.
+
+        Every write keeps it (``x[...] = 0`` of an array split across devices
+        stays split); make sharded arrays with ``device=`` a sharding, or with
+        :func:`shim.device_put`.
+        """
+        value = self.value
+        if isinstance(value, _Tracer):
+            raise TypeError("JaxArray.sharding is not available inside jit (the value is traced)")
+        return value.sharding
 
     def to_device(self, device, /, *, stream=None) -> "JaxArray":
         """A copy on ``device``: a ``jax.Device``, a sharding, or a platform name
@@ -507,7 +516,9 @@ class JaxArray:
         return format(self._concrete("format(x)"), spec)
 
     def __reduce__(self):
-        return _from_numpy, (self._concrete("pickle"),)
+        data = self._concrete("pickle")
+        sharding = kept_sharding(self.value)    # a split array is split again when loaded
+        return (_from_numpy, (data,)) if sharding is None else (_from_numpy, (data, sharding))
 
     def __copy__(self) -> "JaxArray":
         return self.copy()
@@ -591,8 +602,10 @@ def _deferred(read, dtype) -> JaxArray:
     return array
 
 
-def _from_numpy(array: np.ndarray) -> JaxArray:
-    return JaxArray(array)
+def _from_numpy(array: np.ndarray, sharding=None) -> JaxArray:
+    if sharding is None:
+        return JaxArray(array)
+    return wrap(jax.device_put(array.astype(canonical_dtype(array.dtype), copy=False), sharding))
 
 
 #: Dtype kinds that JAX cannot hold: objects, strings, bytes, void, datetimes.
