@@ -517,8 +517,8 @@ class JaxArray:
 
     def __reduce__(self):
         data = self._concrete("pickle")
-        sharding = kept_sharding(self.value)    # a split array is split again when loaded
-        return (_from_numpy, (data,)) if sharding is None else (_from_numpy, (data, sharding))
+        layout = _mesh_layout(kept_sharding(self.value))  # split again when loaded
+        return (_from_numpy, (data,)) if layout is None else (_from_numpy, (data, layout))
 
     def __copy__(self) -> "JaxArray":
         return self.copy()
@@ -602,10 +602,26 @@ def _deferred(read, dtype) -> JaxArray:
     return array
 
 
-def _from_numpy(array: np.ndarray, sharding=None) -> JaxArray:
-    if sharding is None:
+def _from_numpy(array: np.ndarray, layout=None) -> JaxArray:
+    if layout is None:
         return JaxArray(array)
+    ids, shape, names, spec = layout
+    by_id = {d.id: d for d in jax.devices()}
+    mesh = jax.sharding.Mesh(np.array([by_id[i] for i in ids]).reshape(shape), names)
+    sharding = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(*spec))
     return wrap(jax.device_put(array.astype(canonical_dtype(array.dtype), copy=False), sharding))
+
+
+def _mesh_layout(sharding):
+    """A picklable description of a ``NamedSharding`` (devices by id), or ``None``.
+
+    Other shardings are not kept: the loaded array is on the default device.
+    """
+    if type(sharding) is not jax.sharding.NamedSharding:
+        return None
+    mesh = sharding.mesh
+    return ([d.id for d in mesh.devices.flat], mesh.devices.shape, mesh.axis_names,
+            tuple(sharding.spec))
 
 
 #: Dtype kinds that JAX cannot hold: objects, strings, bytes, void, datetimes.
