@@ -201,6 +201,21 @@ def jit_diffusion_row_sharded():
     assert model.u.sharding.is_equivalent_to(rows(), 2)
 
 
+@case
+def sharded_heat_example():
+    import importlib.util
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "examples" / "sharded_heat.py"
+    spec = importlib.util.spec_from_file_location("sharded_heat", path)
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    reference = example.Heat(example.initial_grid(32))
+    reference.run(10 * 3)                 # main() runs: once to compile, then `repeats` times
+    result = example.main(n=32, steps=10, repeats=2)
+    assert result["devices"] == 4 and "rows" in result["sharding"], result
+    np.testing.assert_allclose(result["total_heat"], reference.total_heat(), rtol=1e-12)
+
+
 def main(names):
     results = {}
     for name in names or CASES:
