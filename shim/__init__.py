@@ -14,6 +14,7 @@ then re-exports. Nothing is defined here.
 """
 # ruff: noqa: E402  (the protocols are installed before the rest of shim is imported)
 from ._array import JaxArray
+from ._dispatch import device_put
 from ._dispatch import install as _install
 
 _install(JaxArray)
@@ -39,5 +40,5 @@ __version__ = "0.1.0"
 
 __all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
            "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "config",
-           "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad",
+           "get_backend_name", "use_backend", "device_put", "jit", "for_loop", "while_loop", "cond", "grad",
            "value_and_grad", "state", "load_state", "array_api", "fft", "linalg", "random", *_numpy_all]

@@ -14,7 +14,9 @@ generator on the host, with a :class:`~shim.FallbackWarning`.
 """
 from __future__ import annotations
 
+import contextvars
 import functools
+import inspect
 import operator
 import warnings
 
@@ -24,6 +26,7 @@ import numpy as np
 
 from ._array import JaxArray, commit, wrap
 from ._config import config
+from ._dispatch import as_sharding
 from ._errors import NO_JAX_IMPLEMENTATION, FallbackError, FallbackWarning, TracingError
 
 __all__ = ["RandomState", "Generator", "default_rng", "DEFAULT"]
@@ -53,10 +56,17 @@ def _seed_key(seed):
     return jax.random.key_data(jax.random.key(seed))
 
 
-@functools.partial(jax.jit, static_argnames=("sampler", "shape", "dtype", "options"))
-def _draw_kernel(raw_key, params, *, sampler, shape, dtype, options):
+@functools.partial(jax.jit, static_argnames=("sampler", "shape", "dtype", "options", "sharding"))
+def _draw_kernel(raw_key, params, *, sampler, shape, dtype, options, sharding=None):
     key, sub = jax.random.split(jax.random.wrap_key_data(raw_key))
-    return jax.random.key_data(key), sampler(sub, shape, dtype, *params, *options)
+    sample = sampler(sub, shape, dtype, *params, *options)
+    if sharding is not None:     # drawn in place: each device computes its part of the stream
+        sample = jax.lax.with_sharding_constraint(sample, sharding)
+    return jax.random.key_data(key), sample
+
+
+#: The sharding of the draw being made (``device=`` of a distribution), or None.
+_DEVICE = contextvars.ContextVar("shim.random device", default=None)
 
 
 def _param(x):
@@ -234,7 +244,7 @@ class _Stream:
     def _draw(self, sampler, shape, dtype, *params, options=()):
         key, sample = _draw_kernel(self._key.value, tuple(map(_param, params)),
                                    sampler=sampler, shape=shape, dtype=np.dtype(dtype),
-                                   options=options)
+                                   options=options, sharding=_DEVICE.get())
         commit(self._key, key)
         if shape is _NO_SIZE and not isinstance(sample, jax.core.Tracer):
             return _scalar(sample)
@@ -257,10 +267,18 @@ class _Stream:
                                           "runs NumPy's generator on the host, seeded from "
                                           "shim's stream.", reason=_NO_SAMPLER,
                                           function=f"shim.random.{name}"), stacklevel=3)
-        seed = self._draw(_integers, (), np.int64, 0, 2**62)
+        sharding = _DEVICE.get()
+        token = _DEVICE.set(None)
+        try:
+            seed = self._draw(_integers, (), np.int64, 0, 2**62)
+        finally:
+            _DEVICE.reset(token)
         generator = np.random.default_rng(int(seed))
         host_args = [np.asarray(a) if isinstance(a, (JaxArray, jax.Array)) else a for a in args]
-        return _wrap_host(getattr(generator, name)(*host_args, size=size, **kwargs))
+        result = _wrap_host(getattr(generator, name)(*host_args, size=size, **kwargs))
+        if sharding is not None and type(result) is JaxArray:
+            result = wrap(jax.device_put(result.value, sharding))
+        return result
 
     # --- shared distributions ---------------------------------------------------------
 
@@ -575,6 +593,39 @@ def _wrap_host(result):
     if isinstance(result, (np.ndarray, np.generic)):
         return wrap(jnp.asarray(result))
     return result
+
+
+def _with_device(method):
+    """``method`` with a keyword ``device=``: a ``jax.Device`` or a sharding to draw onto.
+
+    The numbers are those drawn without it; each device computes its part.
+    """
+    @functools.wraps(method)
+    def draw(self, *args, device=None, **kwargs):
+        if device is None:
+            return method(self, *args, **kwargs)
+        token = _DEVICE.set(as_sharding(device, f"shim.random.{method.__name__}"))
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _DEVICE.reset(token)
+
+    signature = inspect.signature(method)
+    params = list(signature.parameters.values())
+    at = len(params) - (params[-1].kind is inspect.Parameter.VAR_KEYWORD)
+    params.insert(at, inspect.Parameter("device", inspect.Parameter.KEYWORD_ONLY, default=None))
+    draw.__signature__ = signature.replace(parameters=params)
+    return draw
+
+
+#: Public methods that draw no array a user could place.
+_NOT_DRAWS = frozenset({"seed", "get_state", "set_state", "spawn", "shuffle", "bytes"})
+
+for _cls in (RandomState, Generator):
+    for _name in dir(_cls):
+        if not _name.startswith("_") and _name not in _NOT_DRAWS and callable(getattr(_cls, _name)):
+            setattr(_cls, _name, _with_device(getattr(_cls, _name)))
+del _cls, _name
 
 
 def default_rng(seed=None) -> Generator:

@@ -475,3 +475,16 @@ def test_import_shim_as_np_numpy_backend(name):
         assert type(a) is np.ndarray
         assert a.dtype == e.dtype
         np.testing.assert_array_equal(a, e)
+
+
+def test_sharded_heat_matches_numpy():
+    """The sharded-heat example's NumPy code, jitted on a JaxArray grid, gives NumPy's grid
+    (the multi-device run of the same code is in tests/sharded_cases.py)."""
+    numpy_heat = load("sharded_heat")
+    reference = numpy_heat.Heat(numpy_heat.initial_grid(32))
+    reference.run(15)
+    heat = load("sharded_heat", shim)
+    model = heat.Heat(shim.asarray(heat.initial_grid(32)))
+    shim.jit(model.run, static_argnums=0)(15)
+    np.testing.assert_allclose(np.asarray(model.T), reference.T, rtol=RTOL, atol=ATOL)
+    assert type(model.T) is shim.JaxArray

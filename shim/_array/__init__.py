@@ -48,6 +48,7 @@ from ._core import (
                     dtype_token,
                     is_element,
                     is_root,
+                    kept_sharding,
                     placement,
                     reshaped,
                     root_value,
@@ -70,7 +71,7 @@ from ._kernels import set_all
 from ._values import broadcast_value
 
 __all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
-           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "kept_sharding", "root_value", "dtype_token", "is_root",
            "is_element", "as_element", "weak",
            "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
            "view", "view_parts", "HotCode", "index_plan", "Plan", "check_device_bounds",

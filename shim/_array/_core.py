@@ -37,12 +37,14 @@ from ._masked import MaskedRead, masked_copy
 from ._values import broadcast_value, mask_value_shape, shape_of
 
 __all__ = ["JaxArray", "wrap", "to_jax", "to_host", "canonical_dtype", "traced_conversion_error",
-           "UNSUPPORTED_KINDS", "WEAK_TYPES", "root_value", "dtype_token", "is_root",
+           "UNSUPPORTED_KINDS", "WEAK_TYPES", "kept_sharding", "root_value", "dtype_token", "is_root",
            "is_element", "as_element", "weak",
            "commit", "apply_update", "write_region", "placement", "transposed", "reshaped",
            "view", "view_parts", "HotCode"]
 
 _Tracer = jax.core.Tracer
+_ArrayImpl = type(jnp.zeros(0))
+_SingleDevice = jax.sharding.SingleDeviceSharding
 
 
 class JaxArray:
@@ -117,6 +119,9 @@ class JaxArray:
             raise _read_only()
         if self._base is None and getattr(new, "dtype", None) == self._dtype \
                 and isinstance(new, jax.Array):
+            kept = kept_sharding(self._value)
+            if kept is not None and type(new) is _ArrayImpl and new.sharding != kept:
+                new = jax.device_put(new, kept)
             self._commit(new)
         else:
             self._update((_kernels.set_all, np.shape(new)), (new,))
@@ -145,9 +150,9 @@ class JaxArray:
         if self._readonly:
             raise _read_only()
         root = self if self._base is None else self._base
-        kernel = _kernels.write(layout, update)
         with _ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]:
-            root._commit(kernel(root._value, lows, *args))
+            value = root._value
+            root._commit(_kernels.write(layout, update, kept_sharding(value))(value, lows, *args))
 
     def _update(self, update, args) -> None:
         """Apply ``update`` (see :mod:`shim._array._kernels`) to every element of this array."""
@@ -301,8 +306,17 @@ class JaxArray:
         return next(iter(devices)) if len(devices) == 1 else value.sharding
 
     @property
-    def sharding(self):
-        return self.value.sharding
+    def sharding(self) -> jax.sharding.Sharding:
+        """How the data is laid out across devices: the ``jax.Array``'s sharding.
+
+        Every write keeps it (``x[...] = 0`` of an array split across devices
+        stays split); make sharded arrays with ``device=`` a sharding, or with
+        :func:`shim.device_put`.
+        """
+        value = self.value
+        if isinstance(value, _Tracer):
+            raise TypeError("JaxArray.sharding is not available inside jit (the value is traced)")
+        return value.sharding
 
     def to_device(self, device, /, *, stream=None) -> "JaxArray":
         """A copy on ``device``: a ``jax.Device``, a sharding, or a platform name
@@ -374,9 +388,7 @@ class JaxArray:
                 raise _sequence_error()
             shape = broadcast_value(vshape, plan.shape, advanced=False)
             if plan.layout is not None:   # else an empty slice of a new axis: nothing to write
-                kernel = _kernels.write(plan.layout, (_kernels.set_all, shape))
-                with _ROOT_LOCKS[id(root) >> 4 & _LOCK_MASK]:
-                    root._commit(kernel(root._value, plan.lows, value))
+                root._write(plan.layout, plan.lows, (_kernels.set_all, shape), (value,))
             return
         value = _as_value(value, self.dtype, True)
         vshape = shape_of(value)
@@ -600,7 +612,9 @@ class JaxArray:
         return format(self._concrete("format(x)"), spec)
 
     def __reduce__(self):
-        return _from_numpy, (self._concrete("pickle"),)
+        data = self._concrete("pickle")
+        layout = _mesh_layout(kept_sharding(self.value))  # split again when loaded
+        return (_from_numpy, (data,)) if layout is None else (_from_numpy, (data, layout))
 
     def __copy__(self) -> "JaxArray":
         return self.copy()
@@ -731,8 +745,26 @@ def _read_only() -> ValueError:
     return ValueError("assignment destination is read-only")
 
 
-def _from_numpy(array: np.ndarray) -> JaxArray:
-    return JaxArray(array)
+def _from_numpy(array: np.ndarray, layout=None) -> JaxArray:
+    if layout is None:
+        return JaxArray(array)
+    ids, shape, names, spec = layout
+    by_id = {d.id: d for d in jax.devices()}
+    mesh = jax.sharding.Mesh(np.array([by_id[i] for i in ids]).reshape(shape), names)
+    sharding = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec(*spec))
+    return wrap(jax.device_put(array.astype(canonical_dtype(array.dtype), copy=False), sharding))
+
+
+def _mesh_layout(sharding):
+    """A picklable description of a ``NamedSharding`` (devices by id), or ``None``.
+
+    Other shardings are not kept: the loaded array is on the default device.
+    """
+    if type(sharding) is not jax.sharding.NamedSharding:
+        return None
+    mesh = sharding.mesh
+    return ([d.id for d in mesh.devices.flat], mesh.devices.shape, mesh.axis_names,
+            tuple(sharding.spec))
 
 
 #: Dtype kinds that JAX cannot hold: objects, strings, bytes, void, datetimes.
@@ -762,6 +794,20 @@ def to_jax(value, dtype=None):
     elif value.dtype.kind in UNSUPPORTED_KINDS:
         canonical_dtype(value.dtype)
     return jnp.asarray(value, dtype=dtype)
+
+
+def kept_sharding(value):
+    """The sharding that a write into ``value`` must keep, or ``None`` where any write keeps it.
+
+    A value on one device (or a tracer) needs nothing: JAX computes the write
+    there. A value split across devices does: a kernel whose result does not
+    depend on the old value (``x[...] = 0``) would otherwise land on one device.
+    """
+    if type(value) is _ArrayImpl:
+        sharding = value.sharding
+        if type(sharding) is not _SingleDevice:
+            return sharding
+    return None
 
 
 def traced_conversion_error(what: str) -> TracingError:

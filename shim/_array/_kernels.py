@@ -59,9 +59,13 @@ def read_advanced(layout, template):
     return kernel
 
 
-def write(layout, update):
-    """``kernel(root, lows, *args) -> new root`` applying ``update`` to the view."""
-    key = (layout, update)
+def write(layout, update, sharding=None):
+    """``kernel(root, lows, *args) -> new root`` applying ``update`` to the view.
+
+    With ``sharding`` (the root's, when it spans several devices), the new
+    root is laid out as the old one, whatever the update's value is.
+    """
+    key = (layout, update, sharding)
     kernel = _WRITE.get(key)
     if kernel is None:
         fn, *static = update
@@ -69,7 +73,8 @@ def write(layout, update):
         def scatter(root, lows, *args):
             region = layout.gather(root, lows)
             return layout.scatter(root, lows, fn(region, *static, *args))
-        kernel = _WRITE.add(key, jax.jit(scatter))
+        kernel = _WRITE.add(key, jax.jit(scatter) if sharding is None
+                            else jax.jit(scatter, out_shardings=sharding))
     return kernel
 
 

@@ -13,6 +13,8 @@ Modules:
   table; ``_ufunc_methods``: ``reduce``, ``accumulate``, ``reduceat``,
   ``outer``, ``at``;
 - ``_protocols``: the NEP 18 and NEP 13 handlers and the function methods;
+- ``_placement``: ``device=`` as a device or a sharding, for creation and
+  random functions and ``device_put``;
 - ``_results`` (wrapping results, ``out=`` for functions), ``_dtypes``
   (NumPy's promotion rules);
 - ``_probe`` (NumPy's exception for a call JAX refused, asked of NumPy on
@@ -29,10 +31,13 @@ exported here:
   ``FALLBACK``, ``MISSING``: the registry; ``dispatch``: call an entry;
 - ``ufunc_call``, ``UFUNC_METHODS``, ``JAX_UFUNCS``: ufuncs and their methods;
 - ``wrap_result``; ``forget_fallback_warnings``; ``contiguous_producer`` (a DLPack
-  producer JAX can import).
+  producer JAX can import);
+- ``placed``, ``put``, ``as_sharding``, ``device_put``: arrays made or put where
+  ``device=`` says.
 """
 from ._host import forget_warnings as forget_fallback_warnings
 from ._jax_adapters import contiguous_producer
+from ._placement import as_sharding, device_put, placed, put
 from ._protocols import array_function, array_ufunc, dispatch, install_methods
 from ._registry import BY_NAME, ENTRIES, FALLBACK, MISSING, NATIVE, public_names
 from ._results import wrap_result
@@ -42,7 +47,8 @@ from ._ufunc_methods import METHODS as UFUNC_METHODS
 
 __all__ = ["install", "ENTRIES", "BY_NAME", "public_names", "NATIVE", "FALLBACK", "MISSING",
            "dispatch", "ufunc_call", "UFUNC_METHODS", "JAX_UFUNCS", "wrap_result",
-           "forget_fallback_warnings", "contiguous_producer"]
+           "forget_fallback_warnings", "contiguous_producer", "as_sharding", "device_put", "placed",
+           "put"]
 
 
 def install(cls) -> None:

@@ -23,6 +23,7 @@ from ._dtypes import array_dtype, dtype_argument
 from ._host import host_dtype_result
 from ._jax_adapters import real_if_exact
 from ._sizes import check_shape
+from ._placement import put
 
 __all__ = ["call", "IMPLEMENTATIONS", "asarray"]
 
@@ -217,14 +218,16 @@ def copy(a, order="K", subok=False):
 
 
 def asarray(a, dtype=None, order=None, *, device=None, copy=None, like=None):
+    if device is not None and not (type(a) is JaxArray and a.device == device):
+        if copy is False:
+            raise ValueError("Unable to avoid copy while creating an array as requested.")
+        return put(a, device, dtype, "numpy.asarray")
     if type(a) is JaxArray and copy is not True and (dtype is None or np.dtype(dtype) == a.dtype):
         result = a
     elif copy is False:
         raise ValueError("Unable to avoid copy while creating an array as requested.")
     else:
         result = JaxArray(a, dtype)
-    if device is not None:
-        result = result.to_device(device)
     return result
 
 

@@ -26,6 +26,7 @@ from .._errors import DATA_DEPENDENT_SHAPE, TracingError
 from ._dtypes import accumulation_dtype
 from ._host import host_dtype_result
 from ._probe import as_one_d, numpy_refusal
+from ._placement import placed
 from ._results import wrap_result, write_out
 from ._sizes import SHAPE_OF, check_shape, out_of_memory
 
@@ -221,7 +222,6 @@ _COMPILED = {
     "roll": ("axis",), "flip": ("axis",), "fliplr": (), "flipud": (), "rot90": ("k", "axes"),
     "tile": ("reps",), "take": ("axis", "mode", "unique_indices", "indices_are_sorted"),
     "take_along_axis": ("axis", "mode"), "diag": ("k",),
-    "linspace": ("num", "endpoint", "retstep", "dtype", "axis"),
     "logspace": ("num", "endpoint", "base", "dtype", "axis"),
     "nan_to_num": ("copy",), "cov": ("rowvar", "bias", "ddof"), "corrcoef": ("rowvar",),
     "trapezoid": ("axis",), "gradient": ("axis", "edge_order"),
@@ -313,8 +313,26 @@ _LINALG_CHECKED = (("inv", "Singular matrix"), ("solve", "Singular matrix"),
 _ACCUMULATIONS = ("cumsum", "cumprod", "nancumsum", "nancumprod", "cumulative_sum",
                   "cumulative_prod")
 
+def _on_device(make):
+    """A creation function whose ``device=`` may be a sharding: see :func:`._placement.placed`."""
+    def create(*args, device=None, **kwargs):
+        return placed(device, make, args, kwargs, f"numpy.{make.__name__}")
+    create.__name__ = make.__name__
+    create.__wrapped__ = make
+    create.__signature__ = inspect.signature(make)
+    return create
+
+
+#: Creation functions with NumPy's ``device=``; made in place when it is a sharding.
+_CREATION = {name: getattr(jnp, name) for name in (
+    "zeros", "ones", "empty", "full", "arange", "eye", "zeros_like", "ones_like", "empty_like",
+    "full_like")}
+_CREATION["linspace"] = _Compiled(jnp.linspace, ("num", "endpoint", "retstep", "dtype", "axis"))
+
 #: Qualified NumPy name -> (implementation, reason), all of the ``jax`` convention.
 IMPLEMENTATIONS = [
+    *((f"numpy.{name}", _on_device(make), "jax.numpy, made where device= (a sharding) says")
+      for name, make in _CREATION.items()),
     *((f"numpy.{name}", _Compiled(getattr(jnp, name), static), "jax.numpy, compiled into one call")
       for name, static in _COMPILED.items()),
     *((f"numpy.{name}", _Compiled(_float_statistic(getattr(jnp, name)), static),

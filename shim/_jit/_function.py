@@ -72,7 +72,8 @@ __all__ = ["jit", "JitFunction"]
 _MAX_REDISCOVERIES = 8
 
 
-def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, **numba_options):
+def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, in_shardings=None,
+        out_shardings=None, **numba_options):
     """Compile ``fn`` -- a function, a bound method or a callable object -- with JAX.
 
     Parameters
@@ -90,6 +91,13 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, **numba
         Let XLA reuse the buffers of the arrays the function writes. Faster for
         large state; any other reference to those buffers (``x.value``, a
         ``x.copy()`` made before the call) becomes invalid.
+    in_shardings, out_shardings : jax.sharding.Sharding, or a sequence of them, optional
+        As ``jax.jit``'s: how the array arguments (one sharding for all, or one
+        per positional argument) and the results (one for all, or one per item
+        of a returned tuple) are laid out across devices; ``None`` leaves it to
+        XLA. State needs neither: an array split across devices stays split as
+        it is. The one surprise: results given a sharding are new arrays, even
+        where the function returns one of its state arrays.
 
     Returns
     -------
@@ -122,8 +130,9 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, **numba
         check_options(numba_options)
     if fn is None:
         return functools.partial(jit, static_argnums=static_argnums,
-                                 static_argnames=static_argnames, donate=donate)
-    return JitFunction(fn, static_argnums, static_argnames, donate)
+                                 static_argnames=static_argnames, donate=donate,
+                                 in_shardings=in_shardings, out_shardings=out_shardings)
+    return JitFunction(fn, static_argnums, static_argnames, donate, in_shardings, out_shardings)
 
 
 class JitFunction:
@@ -131,7 +140,8 @@ class JitFunction:
 
     _shim_opaque = True                       # its caches are not state of the code it runs
 
-    def __init__(self, fn, static_argnums=(), static_argnames=(), donate=False):
+    def __init__(self, fn, static_argnums=(), static_argnames=(), donate=False, in_shardings=None,
+                 out_shardings=None):
         if not callable(fn):
             raise TypeError(f"shim.jit: expected a function, method or callable object, "
                             f"got {type(fn).__name__}")
@@ -143,6 +153,7 @@ class JitFunction:
         self._static_argnames = frozenset((static_argnames,) if isinstance(static_argnames, str)
                                           else static_argnames)
         self._donate = bool(donate)
+        self._in_shardings, self._out_shardings = in_shardings, out_shardings
         self._entries: dict = {}              # _Call.key -> Program
         self._fast: dict = {}                 # the key of a plain positional call -> Program
         self._hot = miss                     # straight-line code of the last such entry

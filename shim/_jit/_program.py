@@ -18,7 +18,7 @@ import jax
 import numpy as np
 from jax.extend.core import ClosedJaxpr, Jaxpr, jaxpr_as_fun
 
-from .._array import HotCode, JaxArray, commit, root_value, to_jax, wrap
+from .._array import HotCode, JaxArray, commit, kept_sharding, root_value, to_jax, wrap
 from ._attributes import AttributeLog
 from ._checks import Checks, program_checks
 from ._state import walk
@@ -56,6 +56,7 @@ class Program:
         self.written = written_read + written_only
         self.written_only = written_only
         self._written_only_shapes = [root_value(r).shape for r in written_only]
+        self._kept = [kept_sharding(root_value(r)) for r in self.written]   # state stays split
         self.arg_written = arg_written           # indices of the call's argument roots written
         self.n_roots = len(call.roots)
         self.stand_ins = stand_ins or {}         # NumPy attributes read through JaxArrays
@@ -95,7 +96,8 @@ class Program:
         if call is None:
             raise Retrace()
         n_state = len(self.inputs)
-        root_values = flat[n_state:n_state + self.n_roots]
+        root_values = _constrained(flat[n_state:n_state + self.n_roots],
+                                   _root_shardings(call, self.function._in_shardings))
         bind = [*zip(self.inputs, flat[:n_state]), *zip(call.roots, root_values),
                 *((r, WriteOnly(s)) for r, s in zip(self.written_only, self._written_only_shapes))]
         function = self.function
@@ -110,8 +112,10 @@ class Program:
                 for root in tracking.written.values():
                     if id(root) not in allowed:
                         raise Rediscover(root, "write")
-                writes = [tracking.value_of(r) for r in self.written]
+                writes = _constrained([tracking.value_of(r) for r in self.written], self._kept)
                 writes += [tracking.value_of(call.roots[i]) for i in self.arg_written]
+                if function._out_shardings is not None:
+                    result = _results_on(result, function._out_shardings)
                 self.outputs, out_values = flatten_output(result, call.roots, tracking, promoted)
                 self.promotions, promoted_values = flatten_promotions(promoted, call.roots,
                                                                       tracking)
@@ -232,6 +236,36 @@ class Traced:
 #: References to a state value held by its root, the list of values and getrefcount itself:
 #: a donated buffer with more is shared (``c = s.v.copy()``) and is copied before the call.
 _OWNED = 3
+def _constrained(values, shardings):
+    """``values`` with each laid out as its sharding says (``None``: as XLA chooses)."""
+    return [v if s is None else jax.lax.with_sharding_constraint(v, s)
+            for v, s in zip(values, shardings)]
+
+
+def _root_shardings(call, in_shardings):
+    """The sharding of each of the call's array roots: one for all, or one per argument."""
+    shardings = [None] * len(call.roots)
+    if in_shardings is None:
+        return shardings
+    per_argument = in_shardings if isinstance(in_shardings, (list, tuple)) else \
+        [in_shardings] * len(call.args)
+    for a, sharding in zip(call.args, per_argument):
+        for k, root in enumerate(call.roots):
+            if root is a:
+                shardings[k] = sharding
+    return shardings
+
+
+def _results_on(result, out_shardings):
+    """The arrays of ``result`` laid out as ``out_shardings`` says (one, or one per item)."""
+    if type(result) is JaxArray:
+        return wrap(jax.lax.with_sharding_constraint(result.value, out_shardings))
+    if isinstance(result, (list, tuple)):
+        per_item = out_shardings if isinstance(out_shardings, (list, tuple)) else \
+            [out_shardings] * len(result)
+        return type(result)(r if s is None else _results_on(r, s) for r, s in zip(result, per_item))
+    return result
+
 
 MISS = object()
 

@@ -22,6 +22,8 @@ from ._dtypes import *  # noqa: F401,F403
 from ._dtypes import __all__ as _dtypes_all
 from ._elementwise import *  # noqa: F401,F403
 from ._elementwise import __all__ as _elementwise_all
+from ._extras import *  # noqa: F401,F403
+from ._extras import __all__ as _extras_all
 from ._functions import *  # noqa: F401,F403
 from ._functions import __all__ as _functions_all
 
@@ -40,6 +42,7 @@ nan = _math.nan
 newaxis = None
 
 __all__ = ["__array_api_version__", "fft", "linalg", "e", "pi", "inf", "nan", "newaxis",
-           *_DTYPES, *_creation_all, *_dtypes_all, *_elementwise_all, *_functions_all]
+           *_DTYPES, *_creation_all, *_dtypes_all, *_elementwise_all, *_functions_all,
+           *_extras_all]
 
 

@@ -5,6 +5,7 @@ import jax
 import numpy as np
 
 from .._array import JaxArray, to_jax, wrap
+from .._dispatch import as_sharding
 
 __all__ = ["DTYPES", "value", "values", "result", "check_dtype", "array", "place"]
 
@@ -60,13 +61,11 @@ def array(x, func: str, arg: str = "x") -> JaxArray:
 
 
 def place(r: JaxArray, device) -> JaxArray:
-    """``r`` on ``device`` (``None``: where it is)."""
+    """``r`` on ``device``, a ``jax.Device`` or a sharding (``None``: where it is)."""
     if device is None:
         return r
-    if not isinstance(device, jax.Device):
-        raise ValueError(f"device={device!r} is not a JAX device; allowed: None or one of "
-                         f"{jax.devices()}")
-    if r.device == device:
+    sharding = as_sharding(device, "device")
+    if r.device == device or r.sharding == sharding:
         return r
-    return wrap(jax.device_put(r.value, device))
+    return wrap(jax.device_put(r.value, sharding))
 

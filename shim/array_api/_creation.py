@@ -6,7 +6,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._array import JaxArray, to_jax, wrap
-from .._dispatch import contiguous_producer
+from .._dispatch import contiguous_producer, placed
 from ._base import array, check_dtype, place, result, value
 
 __all__ = ["arange", "asarray", "empty", "empty_like", "eye", "from_dlpack", "full", "full_like",
@@ -73,12 +73,19 @@ def arange(start, /, stop=None, step=1, *, dtype=None, device=None) -> JaxArray:
         raise ValueError("arange: step=0; allowed: a nonzero step")
     n = int(np.ceil((stop - start) / step))
     if n <= 0:
-        return place(wrap(jnp.zeros((0,), dt)), device)
+        return _made(device, jnp.zeros, ((0,), dt), {}, "arange")
+    return _made(device, _arange, (start, step, n, dt), {}, "arange")
+
+
+def _arange(start, step, n, dt):
     if dt.kind in "iu":
-        r = jnp.arange(start, start + n * step, step, dtype=dt)[:n]
-    else:
-        r = (start + jnp.arange(n, dtype=np.float64) * step).astype(dt)
-    return place(wrap(r), device)
+        return jnp.arange(start, start + n * step, step, dtype=dt)[:n]
+    return (start + jnp.arange(n, dtype=np.float64) * step).astype(dt)
+
+
+def _made(device, make, args, kwargs, func):
+    """``make(*args, **kwargs)`` as a JaxArray, made on ``device`` (a device or a sharding)."""
+    return wrap(placed(device, make, args, kwargs, func))
 
 
 def empty(shape, *, dtype=None, device=None) -> JaxArray:
@@ -89,19 +96,19 @@ def empty(shape, *, dtype=None, device=None) -> JaxArray:
 def zeros(shape, *, dtype=None, device=None) -> JaxArray:
     """An array of zeros; ``float64`` by default."""
     dt = check_dtype(dtype, "zeros") or np.dtype(np.float64)
-    return place(wrap(jnp.zeros(shape, dt)), device)
+    return _made(device, jnp.zeros, (shape, dt), {}, "zeros")
 
 
 def ones(shape, *, dtype=None, device=None) -> JaxArray:
     """An array of ones; ``float64`` by default."""
     dt = check_dtype(dtype, "ones") or np.dtype(np.float64)
-    return place(wrap(jnp.ones(shape, dt)), device)
+    return _made(device, jnp.ones, (shape, dt), {}, "ones")
 
 
 def full(shape, fill_value, *, dtype=None, device=None) -> JaxArray:
     """An array filled with ``fill_value``; its dtype is inferred from the Python type by default."""
     dt = check_dtype(dtype, "full") or _python_dtype(fill_value)
-    return place(wrap(jnp.full(shape, value(fill_value), dt)), device)
+    return _made(device, jnp.full, (shape, value(fill_value), dt), {}, "full")
 
 
 def empty_like(x, /, *, dtype=None, device=None) -> JaxArray:
@@ -113,27 +120,27 @@ def zeros_like(x, /, *, dtype=None, device=None) -> JaxArray:
     """Zeros of ``x``'s shape and (by default) dtype."""
     x = array(x, "zeros_like")
     dt = check_dtype(dtype, "zeros_like") or x.dtype
-    return place(wrap(jnp.zeros(x.shape, dt)), device)
+    return _made(device, jnp.zeros, (x.shape, dt), {}, "zeros_like")
 
 
 def ones_like(x, /, *, dtype=None, device=None) -> JaxArray:
     """Ones of ``x``'s shape and (by default) dtype."""
     x = array(x, "ones_like")
     dt = check_dtype(dtype, "ones_like") or x.dtype
-    return place(wrap(jnp.ones(x.shape, dt)), device)
+    return _made(device, jnp.ones, (x.shape, dt), {}, "ones_like")
 
 
 def full_like(x, /, fill_value, *, dtype=None, device=None) -> JaxArray:
     """``fill_value`` in ``x``'s shape and (by default) dtype."""
     x = array(x, "full_like")
     dt = check_dtype(dtype, "full_like") or x.dtype
-    return place(wrap(jnp.full(x.shape, value(fill_value), dt)), device)
+    return _made(device, jnp.full, (x.shape, value(fill_value), dt), {}, "full_like")
 
 
 def eye(n_rows, n_cols=None, /, *, k=0, dtype=None, device=None) -> JaxArray:
     """A 2-D array with ones on diagonal ``k``; ``float64`` by default."""
     dt = check_dtype(dtype, "eye") or np.dtype(np.float64)
-    return place(wrap(jnp.eye(n_rows, n_cols, k=k, dtype=dt)), device)
+    return _made(device, jnp.eye, (n_rows, n_cols), {"k": k, "dtype": dt}, "eye")
 
 
 def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True) -> JaxArray:
@@ -142,7 +149,7 @@ def linspace(start, stop, /, num, *, dtype=None, device=None, endpoint=True) -> 
     if dt is None:
         dt = np.dtype(np.complex128 if isinstance(start, complex) or isinstance(stop, complex)
                       else np.float64)
-    return place(wrap(jnp.linspace(start, stop, num, endpoint=endpoint, dtype=dt)), device)
+    return _made(device, jnp.linspace, (start, stop, num), {"endpoint": endpoint, "dtype": dt}, "linspace")
 
 
 def meshgrid(*arrays, indexing="xy") -> tuple:

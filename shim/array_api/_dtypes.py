@@ -49,7 +49,9 @@ def result_type(*arrays_and_dtypes):
         raise ValueError("result_type: at least one array or dtype is required")
     dtypes, scalars = [], []
     for a in arrays_and_dtypes:
-        if isinstance(a, (bool, int, float, complex)):
+        if isinstance(a, np.generic):         # a NumPy scalar (np.float64 is a float too)
+            dtypes.append(check_dtype(a.dtype, "result_type", "arrays_and_dtypes"))
+        elif isinstance(a, (bool, int, float, complex)):
             scalars.append(a)
         elif hasattr(a, "shape") and hasattr(a, "dtype"):
             dtypes.append(check_dtype(a.dtype, "result_type", "arrays_and_dtypes"))
