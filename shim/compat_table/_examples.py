@@ -97,10 +97,10 @@ def _docstring(name: str) -> str:
     return obj.__doc__ or ""
 
 
-def examples_of(name: str) -> list[list[doctest.Example]]:
-    """The examples of ``name``'s docstring: runs of statements between paragraphs of prose."""
+def examples_of(docstring: str) -> list[list[doctest.Example]]:
+    """The examples of a docstring: runs of statements between paragraphs of prose."""
     blocks, prose = [], True
-    for part in doctest.DocTestParser().parse(_docstring(name)):
+    for part in doctest.DocTestParser().parse(docstring):
         if isinstance(part, doctest.Example):
             if prose:
                 blocks.append([])
@@ -187,7 +187,7 @@ class _Run:
         timer = _set_timer(self.budget)
         try:
             with self.entered(), contextlib.redirect_stdout(printed), \
-                    contextlib.redirect_stderr(io.StringIO()):
+                    contextlib.redirect_stderr(io.StringIO()), _c_stderr_silenced():
                 value = _evaluate(source, self.namespace)
         except _Timeout as exc:
             error, self.timed_out = exc, True
@@ -204,6 +204,20 @@ class _Run:
 
 
 _NONE = object()
+
+
+@contextlib.contextmanager
+def _c_stderr_silenced():
+    """Send what C code writes to the process's stderr (``np.seterr(all='print')``) nowhere."""
+    saved = os.dup(2)
+    sink = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(sink, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(sink)
 
 
 def _set_timer(seconds: float) -> bool:
@@ -294,8 +308,10 @@ def _copy_for(mode, value):
 
 # --- one docstring --------------------------------------------------------------------------------
 
-def run_row(name: str) -> dict:
+def run_row(name: str, docstring: str | None = None) -> dict:
     """Run every example of ``name``'s docstring in the three runs; one row of the table.
+
+    ``docstring`` replaces the docstring of ``name`` (to run code of one's own).
 
     Returns
     -------
@@ -305,7 +321,7 @@ def run_row(name: str) -> dict:
         entry ``{"status"}`` plus, unless it agrees, ``{"statement", "source",
         "why"}`` for the first statement that does not.
     """
-    blocks = examples_of(name)
+    blocks = examples_of(_docstring(name) if docstring is None else docstring)
     random = any(_RANDOM.search(e.source) for block in blocks for e in block)
     row = {"name": name, "examples": []}
     if not blocks:
