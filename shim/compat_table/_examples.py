@@ -140,6 +140,7 @@ class _Run:
         import shim
         self.mode = mode
         self.folder = folder
+        self.home = os.getcwd()
         module = shim if mode == "swap" else np
         bins = dict(builtins.__dict__)
         if mode == "swap":
@@ -156,7 +157,7 @@ class _Run:
         """Switch this run's working directory, print options, error state and streams in."""
         import shim
         from shim import _random
-        saved = (os.getcwd(), np.get_printoptions(), np.geterr(), np.random.get_state(),
+        saved = (self.home, np.get_printoptions(), np.geterr(), np.random.get_state(),
                  _random.DEFAULT.get_state())
         state = getattr(self, "state", None)
         os.chdir(self.folder)
@@ -184,18 +185,21 @@ class _Run:
         printed = io.StringIO()
         value, error = _NONE, None
         start = time.monotonic()
-        timer = _set_timer(self.budget)
         try:
             with self.entered(), contextlib.redirect_stdout(printed), \
                     contextlib.redirect_stderr(io.StringIO()), _c_stderr_silenced():
-                value = _evaluate(source, self.namespace)
+                # The budget covers the statement only, never the switching around it.
+                timer = _set_timer(self.budget)
+                try:
+                    value = _evaluate(source, self.namespace)
+                finally:
+                    if timer:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
         except _Timeout as exc:
             error, self.timed_out = exc, True
         except Exception as exc:  # noqa: BLE001 - the example's own exceptions are results
             error = exc
         finally:
-            if timer:
-                signal.setitimer(signal.ITIMER_REAL, 0)
             self.budget -= time.monotonic() - start
         return value, error, printed.getvalue()
 
@@ -329,10 +333,17 @@ def run_row(name: str, docstring: str | None = None) -> dict:
     with contextlib.ExitStack() as stack:
         stack.enter_context(warnings.catch_warnings(record=True))
         warnings.simplefilter("always")
-        runs = {mode: _Run(mode, stack.enter_context(tempfile.TemporaryDirectory()))
+        runs = {mode: _Run(mode, stack.enter_context(
+            tempfile.TemporaryDirectory(ignore_cleanup_errors=True)))
                 for mode in ("numpy", *MODES)}
         for block in blocks:
-            row["examples"].append(_run_example(block, runs, random))
+            try:
+                entry = _run_example(block, runs, random)
+            except Exception as exc:  # noqa: BLE001 - one docstring never stops the corpus
+                entry = {"line": block[0].lineno + 1, "statements": len(block), "skipped": None}
+                entry.update({mode: {"status": "error", "statement": 1, "source": "",
+                                     "why": f"the runner failed: {_short(exc)}"} for mode in MODES})
+            row["examples"].append(entry)
     return row
 
 
