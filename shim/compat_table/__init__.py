@@ -8,6 +8,10 @@ writes ``compat_table/numpy_api.md``, ``.rst`` and ``.json``
 rows sorted, so a fresh run can be compared with the committed files.
 
 The rows are independent, so they run in worker processes (``--processes``).
+
+``python -m shim.compat_table --examples`` runs NumPy's docstring examples on
+shim instead (:mod:`._examples`) and writes ``compat_table/examples.md`` and
+``.json``.
 """
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
-__all__ = ["generate", "write", "main", "OUTPUTS"]
+__all__ = ["generate", "generate_examples", "write", "main", "OUTPUTS"]
 
 #: The generated files, relative to the output folder.
 OUTPUTS = ("numpy_api.md", "numpy_api.rst", "numpy_api.json")
@@ -43,14 +47,29 @@ def generate(processes: int | None = None, names: list[str] | None = None) -> di
     """
     from . import _callables, _render, _smoke
     names = _callables.enumerate_callables() if names is None else list(names)
+    return _render.render(_run_rows(_smoke.run_row, names, processes))
+
+
+def generate_examples(processes: int | None = None,
+                      names: list[str] | None = None) -> dict[str, str]:
+    """Run NumPy's docstring examples; ``{file name: text}`` for ``examples.md`` and ``.json``.
+
+    Parameters are those of :func:`generate`; ``names`` are docstring names
+    (:func:`._examples.docstring_names`).
+    """
+    from . import _examples
+    names = _examples.docstring_names() if names is None else list(names)
+    return _examples.render(_run_rows(_examples.run_row, names, processes))
+
+
+def _run_rows(run_row, names, processes):
+    """``[run_row(name) for name in names]``, in ``processes`` worker processes."""
     processes = processes or min(os.cpu_count() or 1, 4)
     if processes == 1:
-        rows = [_smoke.run_row(n) for n in names]
-    else:
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
-            rows = list(pool.map(_smoke.run_row, names, chunksize=4))
-    return _render.render(rows)
+        return [run_row(n) for n in names]
+    context = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
+        return list(pool.map(run_row, names, chunksize=4))
 
 
 def write(texts: dict[str, str], folder: Path | str = DEFAULT_FOLDER) -> None:
@@ -62,17 +81,20 @@ def write(texts: dict[str, str], folder: Path | str = DEFAULT_FOLDER) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command line: ``python -m shim.compat_table [--processes N] [--out FOLDER] [NAME...]``."""
+    """Command line: ``python -m shim.compat_table [--examples] [--processes N] [--out FOLDER] [NAME...]``."""
     import argparse
     parser = argparse.ArgumentParser(prog="python -m shim.compat_table",
                                      description="Generate the NumPy API comparison table.")
+    parser.add_argument("--examples", action="store_true",
+                        help="run NumPy's docstring examples instead (compat_table/examples.*)")
     parser.add_argument("--processes", type=int, default=None, help="worker processes")
     parser.add_argument("--out", default=str(DEFAULT_FOLDER), help="output folder")
     parser.add_argument("names", nargs="*", help="only these qualified names (printed, not written)")
     options = parser.parse_args(argv)
-    texts = generate(options.processes, options.names or None)
+    texts = (generate_examples if options.examples else generate)(options.processes,
+                                                                  options.names or None)
     if options.names:
-        print(texts["numpy_api.md"])
+        print(texts["examples.md" if options.examples else "numpy_api.md"])
     else:
         write(texts, options.out)
     return 0

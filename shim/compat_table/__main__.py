@@ -1,4 +1,7 @@
-"""``python -m shim.compat_table``: regenerate ``compat_table/numpy_api.{md,rst,json}``."""
+"""``python -m shim.compat_table``: regenerate ``compat_table/numpy_api.{md,rst,json}``.
+
+``--examples``: ``compat_table/examples.{md,json}`` instead.
+"""
 import sys
 
 from . import main
