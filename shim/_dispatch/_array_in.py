@@ -22,8 +22,8 @@ from .._array import JaxArray, lows_arg, placement, reshaped, to_host, transpose
 from ._dtypes import array_dtype, dtype_argument
 from ._host import host_dtype_result
 from ._jax_adapters import real_if_exact
-from ._sizes import check_shape
 from ._placement import put
+from ._sizes import check_shape
 
 __all__ = ["call", "IMPLEMENTATIONS", "asarray"]
 

@@ -25,8 +25,8 @@ from .._array import UNSUPPORTED_KINDS, JaxArray, wrap
 from .._errors import DATA_DEPENDENT_SHAPE, TracingError
 from ._dtypes import accumulation_dtype
 from ._host import host_dtype_result
-from ._probe import as_one_d, numpy_refusal
 from ._placement import placed
+from ._probe import as_one_d, numpy_refusal
 from ._results import wrap_result, write_out
 from ._sizes import SHAPE_OF, check_shape, out_of_memory
 
