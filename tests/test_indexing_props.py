@@ -140,16 +140,19 @@ def test_ellipsis_between_advanced_indices(case):
 
 # --- augmented assignment to a scalar element of an integer array --------------------
 
-PY_NUMBERS = st.one_of(st.integers(-300, 300), st.integers(-2 ** 70, 2 ** 70),
-                       st.floats(allow_nan=True, allow_infinity=True, width=64),
+# No subnormals: XLA on CPU flushes them to zero (docs/differences.md). Integers within
+# int64: ufuncs with larger Python ints are the ufunc layer's matter, not indexing's.
+PY_NUMBERS = st.one_of(st.integers(-300, 300), st.integers(-2 ** 63, 2 ** 63 - 1),
+                       st.floats(allow_nan=True, allow_infinity=True, allow_subnormal=False),
                        st.sampled_from([0.5, -7.5, 1.5, 2.5, 0.0]))
 NUMPY_DTYPES = [np.dtype(t) for t in (np.int8, np.int64, np.uint8, np.uint64, np.float32,
                                       np.float64, np.bool_)]
 
 
 @st.composite
-def numbers(draw, complex_ok=True):
-    """A Python int/float/complex/bool, or a NumPy scalar made from one."""
+def numbers(draw, complex_ok=True, huge=False):
+    """A Python int/float/complex/bool, or a NumPy scalar made from one; ``huge`` adds
+    Python ints beyond int64 (and beyond float64's range)."""
     kind = draw(st.sampled_from(["python", "numpy", "complex", "bool"] if complex_ok
                                 else ["python", "numpy", "bool"]))
     if kind == "bool":
@@ -161,6 +164,9 @@ def numbers(draw, complex_ok=True):
         return np.complex128(value) if draw(st.booleans()) else value
     value = draw(PY_NUMBERS)
     if kind == "python":
+        if huge and draw(st.booleans()):
+            return draw(st.integers(-2 ** 80, 2 ** 80)
+                        | st.sampled_from([2 ** 64 - 1, -2 ** 63 - 1, 10 ** 40, 10 ** 400]))
         return value
     dtype = draw(st.sampled_from(NUMPY_DTYPES))
     with warnings.catch_warnings():
@@ -193,7 +199,7 @@ FORMS = ["x[...] = v", "x[0] = v", "z[()] = v", "x[:1] = v", "x[[0]] = v", "x[x 
 
 
 @BUDGET
-@given(st.sampled_from(ALL_DTYPES), st.sampled_from(FORMS), numbers())
+@given(st.sampled_from(ALL_DTYPES), st.sampled_from(FORMS), numbers(huge=True))
 def test_scalar_assignment_to_every_dtype(dtype, form, value):
     def f(x, y, z):
         exec(form, {}, {"x": x, "y": y, "z": z, "v": value})
