@@ -9,15 +9,27 @@ objects. :func:`names` gives the contents of ``shim``, ``shim.linalg`` and
 from __future__ import annotations
 
 import functools
+import sys
+import types
+import warnings
 
 import jax.numpy as jnp
 import numpy as np
 
 from . import _backend
 from ._array import JaxArray
-from ._dispatch import BY_NAME, JAX_UFUNCS, UFUNC_METHODS, dispatch, public_names, ufunc_call, wrap_result
+from ._dispatch import (
+    BY_NAME,
+    ENTRIES,
+    JAX_UFUNCS,
+    UFUNC_METHODS,
+    dispatch,
+    public_names,
+    ufunc_call,
+    wrap_result,
+)
 
-__all__ = ["names", "ufunc", "ndarray"]
+__all__ = ["names", "submodules", "ufunc", "ndarray"]
 
 _STATE = _backend.STATE
 
@@ -135,11 +147,12 @@ def _unwrap_key(key):
     return key.value if type(key) is JaxArray else key
 
 
-#: NumPy submodules re-exported unchanged (they work on JaxArrays through conversion).
-_NUMPY_SUBMODULES = ("testing", "exceptions", "dtypes", "typing")
-#: NumPy public names that shim replaces or leaves out.
-_SKIPPED = frozenset({"linalg", "fft", "random", "core", "char", "strings", "rec", "ma",
-                      "polynomial", "ctypeslib", "emath", "f2py", "lib", "__version__"})
+#: NumPy submodules re-exported unchanged: they work on NumPy arrays (JaxArrays reach them
+#: through conversion, and their results are NumPy's).
+_NUMPY_SUBMODULES = ("testing", "exceptions", "dtypes", "typing", "char", "strings", "rec", "ma",
+                     "polynomial", "ctypeslib", "f2py", "core")
+#: NumPy public names that shim replaces (``emath`` and ``lib`` are built by :func:`submodules`).
+_SKIPPED = frozenset({"linalg", "fft", "random", "emath", "lib", "__version__"})
 
 
 @functools.cache
@@ -149,7 +162,8 @@ def _ufunc_objects():
 
 def names(prefix: str) -> dict[str, object]:
     """The public names of the shim module that mirrors NumPy module ``prefix``."""
-    module = {"numpy": np, "numpy.linalg": np.linalg, "numpy.fft": np.fft}[prefix]
+    module = {"numpy": np, "numpy.linalg": np.linalg, "numpy.fft": np.fft,
+              "numpy.emath": np.emath}[prefix]
     result = {}
     for name in public_names(module):
         entry = BY_NAME.get(f"{prefix}.{name}")
@@ -163,9 +177,48 @@ def names(prefix: str) -> dict[str, object]:
         elif name not in _SKIPPED:
             result[name] = getattr(module, name)
     if prefix == "numpy":
-        for name in _NUMPY_SUBMODULES:
-            result[name] = getattr(np, name)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            for name in _NUMPY_SUBMODULES:
+                result[name] = getattr(np, name)
         result.update({name: _IndexTrick(name) for name in ("r_", "c_", "mgrid", "ogrid")})
         result["ndarray"] = ndarray
         result["ufunc"] = ufunc
     return result
+
+
+def _module(name: str, doc: str, contents: dict) -> types.ModuleType:
+    """A module object ``name`` holding ``contents``, importable (in ``sys.modules``)."""
+    module = types.ModuleType(name, doc)
+    module.__dict__.update(contents)
+    module.__all__ = sorted(contents)
+    sys.modules[name] = module
+    return module
+
+
+def submodules() -> dict[str, types.ModuleType]:
+    """``shim.emath`` and ``shim.lib`` (with ``shim.lib.scimath`` and ``shim.lib.stride_tricks``).
+
+    ``emath`` follows the backend like the rest of ``shim``; ``stride_tricks``'
+    ``sliding_window_view`` too. The other ``numpy.lib`` names (``mixins``,
+    ``array_utils``, ``NumpyVersion``, ``npyio``, ``format``...) are NumPy's
+    own: they take no arrays or work on NumPy arrays. ``as_strided`` is
+    NumPy's and returns a NumPy array, because JAX arrays have no strides.
+    """
+    emath = _module("shim.emath", "``numpy.emath`` for the current backend: complex results "
+                    "outside the real domain (eager only on JAX: the dtype depends on the values).",
+                    names("numpy.emath"))
+    window = dispatched_function(np.lib.stride_tricks.sliding_window_view)
+    stride_tricks = _module("shim.lib.stride_tricks", "``numpy.lib.stride_tricks`` for the "
+                            "current backend.", {"sliding_window_view": window,
+                                                 "as_strided": np.lib.stride_tricks.as_strided})
+    lib = {name: getattr(np.lib, name) for name in public_names(np.lib)}
+    lib.update(scimath=emath, stride_tricks=stride_tricks)
+    sys.modules["shim.lib.scimath"] = emath
+    return {"emath": emath, "lib": _module("shim.lib", "``numpy.lib`` for the current backend.",
+                                           lib)}
+
+
+def dispatched_function(numpy_func):
+    """``numpy_func`` following the backend, through its registry entry."""
+    return _function(ENTRIES[numpy_func])

@@ -17,7 +17,20 @@ import numpy as np
 from . import _backend, _random
 from ._numba import seed_compiled_generator
 
-__all__ = ["default_rng", "RandomState"]
+__all__ = ["default_rng", "RandomState", "Generator", "random_integers", "BitGenerator",
+           "MT19937", "PCG64", "PCG64DXSM", "Philox", "SFC64", "SeedSequence"]
+
+#: NumPy's bit generators and seed sequences, as they are: they seed either backend's
+#: generators (``shim.random.Generator(shim.random.PCG64(5))``).
+from numpy.random import (  # noqa: E402
+    MT19937,
+    PCG64,
+    PCG64DXSM,
+    SFC64,
+    BitGenerator,
+    Philox,
+    SeedSequence,
+)
 
 _STATE = _backend.STATE
 
@@ -80,3 +93,35 @@ def RandomState(seed=None):
     if _STATE.name == "numpy":
         return np.random.RandomState(seed)
     return _random.RandomState(seed)
+
+
+def random_integers(low, high=None, size=None):
+    """Integers in ``[low, high]`` (``numpy.random.random_integers``, deprecated in NumPy:
+    prefer ``randint(low, high + 1)``)."""
+    if _STATE.name == "numpy":
+        return np.random.random_integers(low, high, size)
+    if high is None:
+        low, high = 1, low
+    return _random.DEFAULT.randint(low, np.add(high, 1), size)
+
+
+class _GeneratorType(type):
+    def __instancecheck__(cls, obj) -> bool:
+        return isinstance(obj, (np.random.Generator, _random.Generator))
+
+    def __subclasscheck__(cls, sub) -> bool:
+        return issubclass(sub, (np.random.Generator, _random.Generator))
+
+
+class Generator(metaclass=_GeneratorType):
+    """The generator type of either backend (``numpy.random.Generator``).
+
+    ``isinstance(rng, shim.random.Generator)`` holds for what :func:`default_rng`
+    returns on both backends. ``Generator(bit_generator)`` makes one of the
+    current backend; on JAX the bit generator only seeds it.
+    """
+
+    def __new__(cls, bit_generator):
+        if _STATE.name == "numpy":
+            return np.random.Generator(bit_generator)
+        return _random.default_rng(int(np.random.Generator(bit_generator).integers(2**62)))

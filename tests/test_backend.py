@@ -42,7 +42,8 @@ def test_jaxarrays_keep_working_on_the_numpy_backend():
 def test_namespace_covers_the_registry():
     for qualified in _registry.BY_NAME:
         module, name = qualified.rsplit(".", 1)
-        target = {"numpy": shim, "numpy.linalg": shim.linalg, "numpy.fft": shim.fft}[module]
+        target = {"numpy": shim, "numpy.linalg": shim.linalg, "numpy.fft": shim.fft,
+                  "numpy.emath": shim.emath}[module]
         assert hasattr(target, name), qualified
     assert shim.pi == np.pi and shim.newaxis is None and shim.float32 is np.float32
     assert shim.inf == np.inf and np.isnan(shim.nan) and shim.e == np.e

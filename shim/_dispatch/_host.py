@@ -5,6 +5,11 @@ wrapped as JaxArrays: file and text operations by nature, and *fallbacks* --
 functions JAX lacks -- which warn once (``shim.config.fallback``) and are
 refused inside ``jit``. ``numpy`` entries are NumPy's own objects that take no
 arrays (``set_printoptions``); they are called as they are.
+
+Two data-driven host paths serve the other conventions: a result whose dtype
+JAX cannot hold (strings, records, objects, dates) is NumPy's own array
+(:func:`host_dtype_result`), and a LAPACK-based ``linalg`` function given a
+matrix with NaN or inf gives LAPACK's answer (:func:`not_finite_on_host`).
 """
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from .._array import wrap
 from ._dtypes import INTP, promote
 
 __all__ = ["IMPLEMENTATIONS", "real_if_exact", "contiguous_producer"]
@@ -297,6 +298,68 @@ def from_dlpack(x, /, *, device=None, copy=None):
     return jnp.from_dlpack(contiguous_producer(x, copy), device=device, copy=copy)
 
 
+# --- numpy.emath: complex results where the real function's domain ends ------------------
+
+_SINGLE_COMPLEX = frozenset(np.dtype(t) for t in (np.float32, np.int8, np.int16, np.uint8,
+                                                  np.uint16, np.complex64))
+
+
+def _to_complex(x):
+    """NumPy's ``scimath`` promotion: complex64 for small types, complex128 for the rest."""
+    single = x.dtype in _SINGLE_COMPLEX
+    return x.astype(jax.dtypes.canonicalize_dtype(np.complex64 if single else np.complex128))
+
+
+def _complex_where(outside):
+    """``x`` made complex when any real element lies where ``outside`` is true (waits for
+    the values: NumPy's result dtype depends on them)."""
+    def fix(x):
+        x = jnp.asarray(np.asarray(x) if not isinstance(x, jax.Array) else x)
+        if x.dtype.kind != "c" and bool(jnp.any(outside(x))):
+            return _to_complex(x)
+        return x
+    return fix
+
+
+_negative = _complex_where(lambda x: x < 0)
+_beyond_one = _complex_where(lambda x: jnp.abs(x) > 1)
+
+
+def _numpy_ufunc(ufunc, *args):
+    """``ufunc`` with NumPy's dtypes, on values made arrays as ``numpy.emath`` makes them
+    (``np.asarray``: a Python 2 is an int64 array, which promotes float32 to float64)."""
+    from ._ufunc import call
+    operands = tuple(wrap(a) if isinstance(a, jax.Array) else np.asarray(a) for a in args)
+    return call(ufunc, operands).value
+
+
+def _emath(ufunc, fix):
+    def function(x):
+        return _numpy_ufunc(ufunc, fix(x))
+    function.__name__ = ufunc.__name__
+    return function
+
+
+def _emath_logn(n, x):
+    return _numpy_ufunc(np.divide, _numpy_ufunc(np.log, _negative(x)),
+                        _numpy_ufunc(np.log, _negative(n)))
+
+
+def _emath_power(x, p):
+    p = jnp.asarray(np.asarray(p) if not isinstance(p, jax.Array) else p)
+    if p.dtype.kind in "iu" and bool(jnp.any(p < 0)):
+        p = p.astype(jax.dtypes.canonicalize_dtype(np.float64))
+    return _numpy_ufunc(np.power, _negative(x), p)
+
+
+_EMATH = {
+    "sqrt": _emath(np.sqrt, _negative), "log": _emath(np.log, _negative),
+    "log2": _emath(np.log2, _negative), "log10": _emath(np.log10, _negative),
+    "arccos": _emath(np.arccos, _beyond_one), "arcsin": _emath(np.arcsin, _beyond_one),
+    "arctanh": _emath(np.arctanh, _beyond_one), "logn": _emath_logn, "power": _emath_power,
+}
+
+
 def polydiv(u, v):
     # NumPy drops the remainder's leading coefficients while they are close to zero
     # (np.allclose's tolerances), keeping at least one; that needs their values.
@@ -389,6 +452,8 @@ IMPLEMENTATIONS = [
         bincount, from_dlpack, roots, tri, partition,
         argpartition, polydiv)),
     ("numpy.linalg.lstsq", lstsq, "NumPy's empty residuals when rank-deficient or wide"),
+    *((f"numpy.emath.{name}", f, "complex results outside the real domain, as NumPy; eager "
+       "only (the dtype depends on the values)") for name, f in _EMATH.items()),
     ("numpy.real_if_close", real_if_close, "real part chosen from the values; eager only"),
     ("numpy.lib.stride_tricks.sliding_window_view", sliding_window_view,
      "windows gathered into a new array"),

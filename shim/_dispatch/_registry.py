@@ -43,7 +43,8 @@ from ._ufunc import JAX_UFUNCS
 __all__ = ["Entry", "ENTRIES", "BY_NAME", "MODULES", "public_names", "NATIVE", "FALLBACK", "MISSING"]
 
 #: (NumPy module, jax.numpy module, qualified prefix) covered by the registry.
-MODULES = ((np, jnp, "numpy"), (np.linalg, jnp.linalg, "numpy.linalg"), (np.fft, jnp.fft, "numpy.fft"))
+MODULES = ((np, jnp, "numpy"), (np.linalg, jnp.linalg, "numpy.linalg"), (np.fft, jnp.fft, "numpy.fft"),
+           (np.emath, None, "numpy.emath"))
 
 #: NumPy callables outside MODULES that JaxArrays still dispatch (in ENTRIES, not in BY_NAME:
 #: the shim namespace has no module for them).

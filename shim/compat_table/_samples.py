@@ -287,7 +287,7 @@ def _ufunc_sample(u, name, variant):
     x, y = _arrays(variant)
     method = name.rsplit(".", 1)[1] if name.startswith("numpy.") and name.count(".") == 2 \
         else None
-    operands = (x, y, x)[:u.nin]
+    operands = (x, y, x, y)[:u.nin]
     if method is None:
         return operands, {}, "rule"
     if method in ("reduce", "accumulate"):
