@@ -444,3 +444,19 @@ def test_random_draws_trace_once_and_differ_per_call():
     compiled(x)
     assert len(traces) == 1
     assert not np.allclose(np.array(x) - first, first)
+
+
+GAINS = np.ones(2)
+
+
+def test_numpy_array_globals_are_current_on_every_call():
+    def scale(x):
+        return x * GAINS
+
+    compiled = shim.jit(scale)
+    x = np.array([1.0, 2.0])
+    for k in range(3):
+        if k == 1:
+            GAINS[0] = 5.0
+        assert_same(scale(x), compiled(shim.asarray(x)))
+    GAINS[...] = 1.0

@@ -32,6 +32,7 @@ runs it; the program -- tracing, the executable, the write-back -- is
 from __future__ import annotations
 
 import functools
+import types
 import warnings
 import weakref
 
@@ -225,12 +226,13 @@ class JitFunction:
         if old is not None and not old.check():
             self._warn_recompile(old)
         extra_reads, extra_writes, numbers = [], [], []
-        stand_ins = _stand_ins([getattr(self._fn, "__self__", None), *call.objects])
+        stand_ins = _stand_ins([getattr(self._fn, "__self__", None), *call.objects],
+                               _global_arrays(self._fn))
         for _ in range(_MAX_REDISCOVERIES):
             try:
                 found = self._discover(call, extra_reads, extra_writes, numbers, stand_ins)
                 entry = Program(self, call, *found.sets, traced=found.traced,
-                                stand_ins=stand_ins)
+                                stand_ins=stand_ins, run_fn=with_stand_ins(self._fn, stand_ins))
                 result = entry.run(call.roots, call.dynamic, call)
             except Rediscover as signal:
                 root, kind = signal.args[0], signal.args[1] if len(signal.args) > 1 else "read"
@@ -284,7 +286,7 @@ class JitFunction:
                     for root in extra_reads:          # read by an earlier strict pass
                         _ = root.value
                     args, kwargs = call.rebuild(dynamic)
-                    result = self._fn(*args, **kwargs)
+                    result = with_stand_ins(self._fn, stand_ins)(*args, **kwargs)
                     promoted = apply_attribute_writes(log, self.__name__, numbers=assigned)
                     if assigned:
                         return ()
@@ -382,15 +384,16 @@ class _Found:
         self.sets = self.spec = self.traced = None
 
 
-def _stand_ins(objects):
-    """``{id(array): (array, JaxArray)}`` for the NumPy arrays that objects' attributes hold.
+def _stand_ins(objects, arrays=()):
+    """``{id(array): (array, JaxArray)}`` for the NumPy arrays that objects' attributes
+    hold, and for ``arrays`` (globals the code names).
 
     The trace reads each through its JaxArray stand-in, an input of the program
     that takes the array's current values at every call (and whose writes are
-    copied back), so a NumPy array attribute is never frozen at trace time.
+    copied back), so a NumPy array attribute or global is never frozen at trace time.
     """
     found = {}
-    for obj in objects:
+    for obj in [*objects, list(arrays)]:
         if obj is None:
             continue
         for _, array in walk(obj):
@@ -398,6 +401,36 @@ def _stand_ins(objects):
                     array.dtype.kind not in UNSUPPORTED_KINDS:
                 found[id(array)] = (array, wrap(to_jax(array), array.dtype))
     return found
+
+
+def _global_arrays(fn):
+    """The NumPy arrays among the globals that ``fn``'s own code names."""
+    func = getattr(fn, "__func__", fn)
+    globals_ = getattr(func, "__globals__", None)
+    if globals_ is None:
+        return []
+    return [globals_[n] for n in code_names(func) if type(globals_.get(n)) is np.ndarray]
+
+
+def with_stand_ins(fn, stand_ins):
+    """``fn`` reading its NumPy array globals through their stand-ins (see :func:`_stand_ins`),
+    or ``fn`` itself if it names none. Its other globals are the module's, read when it is
+    made."""
+    if not stand_ins:
+        return fn
+    func = getattr(fn, "__func__", fn)
+    globals_ = getattr(func, "__globals__", None)
+    if globals_ is None or type(func) is not types.FunctionType:
+        return fn
+    replaced = {n: stand_ins[id(globals_[n])][1] for n in code_names(func)
+                if type(globals_.get(n)) is np.ndarray and id(globals_[n]) in stand_ins}
+    if not replaced:
+        return fn
+    namespace = {**globals_, **replaced}
+    new = types.FunctionType(func.__code__, namespace, func.__name__, func.__defaults__,
+                             func.__closure__)
+    new.__kwdefaults__ = func.__kwdefaults__
+    return types.MethodType(new, fn.__self__) if isinstance(fn, types.MethodType) else new
 
 
 def _code_values(fn):

@@ -50,7 +50,7 @@ class Program:
     """
 
     def __init__(self, function, call, written_read, written_only, read_only, arg_written,
-                 traced=None, stand_ins=None):
+                 traced=None, stand_ins=None, run_fn=None):
         self.function = function
         self.inputs = written_read + read_only
         self.written = written_read + written_only
@@ -60,6 +60,7 @@ class Program:
         self.arg_written = arg_written           # indices of the call's argument roots written
         self.n_roots = len(call.roots)
         self.stand_ins = stand_ins or {}         # NumPy attributes read through JaxArrays
+        self._run_fn = run_fn or function._fn    # the callable, its NumPy globals stood in for
         uses = {id(r) for r in self.inputs}
         self.host_reads = [(a, s) for a, s in self.stand_ins.values() if id(s) in uses]
         uses = {id(r) for r in self.written}
@@ -105,7 +106,7 @@ class Program:
         with Tracking(bind, "strict") as tracking, log:
             try:
                 args, kwargs = call.rebuild(flat[n_state + self.n_roots:])
-                result = function._fn(*args, **kwargs)
+                result = self._run_fn(*args, **kwargs)
                 promoted = apply_attribute_writes(log, function.__name__)
                 allowed = {id(r) for r in self.written} | {
                     id(call.roots[i]) for i in self.arg_written}

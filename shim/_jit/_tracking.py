@@ -173,9 +173,10 @@ class Tracking:
         constant of the trace, as for arrays a loop body only reads).
     anchor : traced bool scalar, for ``discover``.
     candidates : sequence of (root, value)
-        For ``discover``: roots the trace may touch, given input tracers in
-        advance. One that is touched is recorded like any other, but keeps its
-        tracer (it is an input, not a constant): a trace whose touched roots
+        For ``discover``: roots the trace may touch, with input tracers made in
+        advance. One that is touched is recorded like any other and bound to its
+        tracer then (an input, not a constant; untouched ones are never changed,
+        which matters to other threads): a trace whose touched roots
         were all candidates needs no second pass. Others touched are listed in
         ``lifted``.
 
@@ -186,7 +187,7 @@ class Tracking:
     def __init__(self, bind=None, mode="strict", anchor=None, candidates=()):
         self.bind = bind or ()
         self.candidates = {id(root): root for root, _ in candidates}
-        self._candidate_values = candidates
+        self._candidate_values = {id(root): value for root, value in candidates}
         self.lifted: dict = {}      # id -> root, touched roots that were not candidates
         self.mode = mode
         self.anchor = anchor
@@ -212,9 +213,6 @@ class Tracking:
         try:
             for root, value in self.bind:
                 self.seen[id(root)] = root
-                self._saved.append((root, raw_value(root)))
-                set_raw_value(root, value)
-            for root, value in self._candidate_values:
                 self._saved.append((root, raw_value(root)))
                 set_raw_value(root, value)
         except BaseException:
@@ -253,10 +251,12 @@ class Tracking:
         self.touched[id(root)] = root
         if not write:
             self.read.add(id(root))
-        if id(root) in self.candidates:   # already an input tracer
-            return raw_value(root)
-        self.lifted[id(root)] = root
         self._saved.append((root, value))
+        if id(root) in self.candidates:   # bound to its input tracer only now: a root
+            tracer = self._candidate_values[id(root)]   # no code touches is left alone
+            set_raw_value(root, tracer)
+            return tracer
+        self.lifted[id(root)] = root
         if not write and self.mode == "discover":
             value = jnp.where(self.anchor, value, value)   # into the trace, computing nothing
             set_raw_value(root, value)
