@@ -16,6 +16,7 @@ shim instead (:mod:`._examples`) and writes ``compat_table/examples.md`` and
 from __future__ import annotations
 
 import concurrent.futures
+import concurrent.futures.process
 import multiprocessing
 import os
 from pathlib import Path
@@ -63,13 +64,30 @@ def generate_examples(processes: int | None = None,
 
 
 def _run_rows(run_row, names, processes):
-    """``[run_row(name) for name in names]``, in ``processes`` worker processes."""
+    """``[run_row(name) for name in names]``, in ``processes`` worker processes.
+
+    A worker that dies (killed for memory, a crash in native code) costs only
+    its pending names: they run again in a fresh pool; a name whose worker dies
+    three times raises.
+    """
     processes = processes or min(os.cpu_count() or 1, 4)
     if processes == 1:
         return [run_row(n) for n in names]
     context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
-        return list(pool.map(run_row, names, chunksize=4))
+    rows, deaths = {}, dict.fromkeys(names, 0)
+    while len(rows) < len(names):
+        pending = [n for n in names if n not in rows]
+        with concurrent.futures.ProcessPoolExecutor(processes, mp_context=context) as pool:
+            futures = {pool.submit(run_row, n): n for n in pending}
+            for future in concurrent.futures.as_completed(futures):
+                name = futures[future]
+                try:
+                    rows[name] = future.result()
+                except concurrent.futures.process.BrokenProcessPool:
+                    deaths[name] += 1
+                    if deaths[name] >= 3:
+                        raise
+    return [rows[n] for n in names]
 
 
 def write(texts: dict[str, str], folder: Path | str = DEFAULT_FOLDER) -> None:
