@@ -12,6 +12,7 @@ same steps as straight-line code for plain positional calls.
 """
 from __future__ import annotations
 
+import keyword
 import sys
 
 import jax
@@ -328,7 +329,8 @@ def hot_path(entry, fast_key):
         names[f"p{i}"], names[f"pspec{i}"] = obj, spec
         value = expression(spec, names, start, roots) or \
             f"unflatten(pspec{i}, r[{start}:{start + count}], ({''.join(r + ', ' for r in roots)}))"
-        lines.append(f"    setattr(p{i}, {name!r}, {value})")
+        lines.append(f"    p{i}.{name} = {value}" if name.isidentifier() and
+                     not keyword.iskeyword(name) else f"    setattr(p{i}, {name!r}, {value})")
         start += count
     if entry.outputs is NOTHING:
         lines.append("    return None")
