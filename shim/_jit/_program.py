@@ -68,7 +68,7 @@ class Program:
         with Tracking(bind, "strict") as tracking, log:
             try:
                 args, kwargs = call.rebuild(flat[n_state + self.n_roots:])
-                result = function._fn(*args, **kwargs)
+                result = function._traced(*args, **kwargs)
                 rebound = {}
                 promoted = apply_attribute_writes(log, function.__name__, rebound)
                 allowed = {id(r) for r in self.written} | {
