@@ -169,7 +169,7 @@ def _compile(node, fn, start):
     if isinstance(node, ast.AsyncFunctionDef) or fn.__code__.co_flags & inspect.CO_GENERATOR:
         return None
     node.decorator_list = []
-    node = _Converter().convert_function(node)
+    node = _Converter(start - 1).convert_function(node)
     freevars = list(fn.__code__.co_freevars)
     # A factory whose parameters are the function's free variables (and the runtime), so that
     # the converted function closes over the same cells.
@@ -299,7 +299,8 @@ def _always_returns(stmts):
 class _Converter(ast.NodeTransformer):
     """Rewrites one function definition (and the ones nested in it)."""
 
-    def __init__(self):
+    def __init__(self, offset=0):
+        self._offset = offset             # the source's first line in its file, minus one
         self._ids = itertools.count(1)
         self._scopes: list = []           # per function: names declared global or nonlocal
         self._loops: list = []            # per enclosing loop: (break flag, continue flag) or None
@@ -322,9 +323,9 @@ class _Converter(ast.NodeTransformer):
             ret = f"_shim_ret_{next(self._ids)}"
             self._ret.append(ret)
             body = self._lift_returns(body)
-            body = [_assign(ret, _const(None)), _assign(ret + "_f", _const(False)),
+            body = [_assign(ret, _rt("UNDEF")), _assign(ret + "_f", _const(False)),
                     *self._block(body),
-                    ast.Return(value=_name(ret))]
+                    ast.Return(value=_call(_rt("result"), _name(ret)))]
             self._ret.pop()
         else:
             self._ret.append(None)
@@ -500,7 +501,7 @@ class _Converter(ast.NodeTransformer):
         return ast.copy_location(fn, node)
 
     def _where(self, node):
-        return _const(node.lineno)
+        return _const(node.lineno + self._offset)
 
     def visit_If(self, node, guarded=False):
         n = next(self._ids)

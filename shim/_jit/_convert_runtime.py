@@ -120,6 +120,11 @@ def not_(x):
     return not x
 
 
+def result(value):
+    """A function's return value: ``None`` if no ``return`` ran."""
+    return None if value is UNDEF else value
+
+
 def none_set(*flags):
     """Whether none of the break/continue/return flags is set (traced if any flag is)."""
     if any(_traced(f) for f in flags):
@@ -334,7 +339,9 @@ def _located(thunk, where):
         raise
 
 
-def _leaf_value(x, dtype):
+def _leaf_value(x, dtype, shape=()):
+    if x is UNDEF or type(x) is _OneBranch:
+        return jnp.zeros(shape, _token_dtype(dtype))
     if type(x) is JaxArray:
         x = x.value
     return jnp.asarray(x, dtype=_token_dtype(dtype))
@@ -358,7 +365,10 @@ def if_(test, true_fn, false_fn, values, names, lineno):
     plan = []                                   # per variable: ("static", value) or ("leaf", ...)
     for k, name in enumerate(names):
         kinds = [out[k] for out in outputs]
-        if all(kd[0] == "py" for kd in kinds) and kinds[0][1] is kinds[1][1]:
+        if name.startswith("_shim_ret_") and any(kd[0] == "leaf" for kd in kinds):
+            # the returned value: unassigned on a path that has not returned yet
+            kinds = [kd for kd in kinds if kd[0] == "leaf"]
+        if all(kd[0] == "py" for kd in kinds) and kinds[0][1] is kinds[-1][1]:
             plan.append(("static", kinds[0][1]))
         elif all(kd[0] == "undef" for kd in kinds):
             plan.append(("static", UNDEF))
@@ -381,7 +391,7 @@ def if_(test, true_fn, false_fn, values, names, lineno):
         def run(carry):
             def thunk():
                 out = _located(lambda: f(*values), where)
-                return [_leaf_value(v, p[2]) for v, p in zip(out, plan) if p[0] == "leaf"]
+                return [_leaf_value(v, p[2], p[1]) for v, p in zip(out, plan) if p[0] == "leaf"]
             return _pure(fns, roots, carry, thunk)
         return run
 
@@ -524,12 +534,11 @@ def _staged(over, test_fn, body_fn, values, names, brk, lineno):
     # leaf of one shape and dtype; trace the body until the decision holds.
     plan = [("static", v) for v in values]
     for _ in range(4):
-        inputs = _inputs(values, plan)
-        thunks = [lambda i, inputs=inputs: run_body(i, inputs)]
+        thunks = [lambda i, plan=plan: run_body(i, _inputs(values, plan))]
         if test_fn is not None:
-            thunks.append(lambda i, inputs=inputs: (test_fn(*inputs),))
+            thunks.append(lambda i, plan=plan: (test_fn(*_inputs(values, plan)),))
         roots, outputs = _discover(fns, thunks, where, index0)
-        new_plan = _loop_plan(names, values, plan, inputs, outputs[0], where, lineno)
+        new_plan = _loop_plan(names, values, plan, outputs[0], where, lineno)
         if new_plan == plan:
             break
         plan = new_plan
@@ -551,21 +560,20 @@ def _staged(over, test_fn, body_fn, values, names, brk, lineno):
                     "from step to step of a compiled loop. Keep Python values out of the loop, "
                     "or pass fallback='eager' to shim.jit",
                     reason=PYTHON_VALUE_CHANGES, where=where, variable=names[k])
-        return [_leaf_value(out[k], plan[k][2]) for k in leaf_at]
+        return [_leaf_value(out[k], plan[k][2], plan[k][1]) for k in leaf_at]
 
     def cond_fun(carry):
         i, state, leaves = carry
-        vals = rebuild(leaves)
         ok = []
         if brk >= 0:
-            flag = vals[brk]
-            ok.append(jnp.logical_not(_bool_value(flag)) if _traced(flag) else
-                      jnp.asarray(not flag))
+            flag = plan[brk]
+            ok.append(jnp.logical_not(_bool_value(leaves[leaf_at.index(brk)])) if flag[0] == "leaf"
+                      else jnp.asarray(not flag[1]))
         if length is not None:
             ok.append(i < length)
         if test_fn is not None:
             _, flat = _pure(fns, roots, state, lambda: [_bool_value(
-                _located(lambda: test_fn(*vals), where))])
+                _located(lambda: test_fn(*rebuild(leaves)), where))])
             ok.append(flat[0])
         result = ok[0]
         for o in ok[1:]:
@@ -574,10 +582,8 @@ def _staged(over, test_fn, body_fn, values, names, brk, lineno):
 
     def body_fun(carry):
         i, state, leaves = carry
-        vals = rebuild(leaves)
-        new_state, new_leaves = _pure(fns, roots, state,
-                                      lambda: outputs_of(_located(lambda: run_body(i, vals),
-                                                                  where)))
+        new_state, new_leaves = _pure(fns, roots, state, lambda: outputs_of(
+            _located(lambda: run_body(i, rebuild(leaves)), where)))
         return i + 1, new_state, new_leaves
 
     init = (index0, [r.value for r in roots], [_leaf_value(values[k], plan[k][2])
@@ -608,7 +614,7 @@ def _inputs(values, plan):
     return tuple(out)
 
 
-def _loop_plan(names, values, plan, inputs, outputs, where, lineno):
+def _loop_plan(names, values, plan, outputs, where, lineno):
     if isinstance(outputs, BaseException):     # pragma: no cover - _discover raises instead
         raise outputs
     new = []
