@@ -430,7 +430,8 @@ class _Converter(ast.NodeTransformer):
     def visit_Return(self, node):
         ret = self._ret[-1] if self._ret else None
         if not ret:
-            node.value = self.visit(node.value) if node.value else None
+            if node.value is not None:
+                node.value = ast.copy_location(_call(_rt("result"), self.visit(node.value)), node)
             return node
         value = self.visit(node.value) if node.value is not None else _const(None)
         stmts = [_assign(ret, value), _assign(ret + "_f", _const(True))]

@@ -121,8 +121,17 @@ def not_(x):
 
 
 def result(value):
-    """A function's return value: ``None`` if no ``return`` ran."""
-    return None if value is UNDEF else value
+    """A function's return value: ``None`` if no ``return`` ran; a variable assigned in one
+    branch only is refused."""
+    if value is UNDEF:
+        return None
+    if type(value) is _OneBranch:
+        value._fail()
+    if type(value) is tuple or type(value) is list:
+        for item in value:
+            if type(item) is _OneBranch:
+                item._fail()
+    return value
 
 
 def none_set(*flags):
@@ -187,14 +196,14 @@ def call(f, /, *args, **kwargs):
     if t is types.FunctionType:
         if is_user_function(f):
             f = convert(f)
-    elif t is types.MethodType:
-        func = f.__func__
-        if type(func) is types.FunctionType and is_user_function(func):
-            f = types.MethodType(convert(func), f.__self__)
-    elif t is types.BuiltinMethodType or t is types.BuiltinFunctionType:
+    elif t is types.MethodType or t is types.BuiltinMethodType:
         target = _random_target(f)
         if target is not None:
             f = target
+        elif t is types.MethodType:
+            func = f.__func__
+            if type(func) is types.FunctionType and is_user_function(func):
+                f = types.MethodType(convert(func), f.__self__)
     return f(*args, **kwargs)
 
 
@@ -309,11 +318,11 @@ def _discover(fns, thunks, where, index=None):
             log = AttributeLog.around(fns)
             with Tracking((), "discover", anchor) as tracking, log:
                 try:
-                    result = _located(thunk if index is None else lambda: thunk(i), where)
+                    kinds = _located(lambda: [_kind(v) for v in (
+                        thunk() if index is None else thunk(i))], where)
                     _refuse_attribute_writes(log, "the code")
                     written.update((id(r), r) for r in tracking.written.values())
-                    outputs.append(result if isinstance(result, BaseException) else
-                                   [_kind(v) for v in result])
+                    outputs.append(kinds)
                 finally:
                     log.restore()
         found["written"], found["outputs"] = list(written.values()), outputs
@@ -615,8 +624,6 @@ def _inputs(values, plan):
 
 
 def _loop_plan(names, values, plan, outputs, where, lineno):
-    if isinstance(outputs, BaseException):     # pragma: no cover - _discover raises instead
-        raise outputs
     new = []
     for k, name in enumerate(names):
         out = outputs[k]
