@@ -42,7 +42,7 @@ import textwrap
 import types
 import weakref
 
-__all__ = ["convert", "convert_callable", "is_user_function", "user_line"]
+__all__ = ["convert", "is_user_function", "user_line"]
 
 _RT = "_shim_cf_"                              # the runtime module's name in converted code
 _NOT_WRAPPED = frozenset({"super", "locals", "globals", "vars", "eval", "exec", "range", "print",
@@ -102,8 +102,12 @@ _CODE: dict = {}                 # (code object, source) -> converted code objec
 _FUNCTIONS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # function -> converted
 
 
-def convert(fn):
-    """The converted version of the user function ``fn`` (``fn`` itself if it cannot be)."""
+def convert(fn, runtime):
+    """The converted version of the user function ``fn`` (``fn`` itself if it cannot be).
+
+    ``runtime`` is the module of helpers the converted code calls
+    (:mod:`._convert_runtime`, which passes itself).
+    """
     if not is_user_function(fn):
         return fn
     try:
@@ -114,11 +118,10 @@ def convert(fn):
     if code is None:
         converted = fn
     else:
-        from . import _convert_runtime
         closure = []
         own = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))
         for name in code.co_freevars:
-            closure.append(own[name] if name in own else types.CellType(_convert_runtime))
+            closure.append(own[name] if name in own else types.CellType(runtime))
         converted = types.FunctionType(code, fn.__globals__, fn.__name__, fn.__defaults__,
                                        tuple(closure))
         converted.__kwdefaults__ = fn.__kwdefaults__
@@ -130,16 +133,6 @@ def convert(fn):
     except TypeError:
         pass
     return converted
-
-
-def convert_callable(fn):
-    """``fn`` converted: a function, a bound method (its function) or a callable object."""
-    if isinstance(fn, types.FunctionType):
-        return convert(fn)
-    if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
-        converted = convert(fn.__func__)
-        return fn if converted is fn.__func__ else types.MethodType(converted, fn.__self__)
-    return fn
 
 
 def _converted_code(fn):

@@ -23,6 +23,7 @@ names the file, the line and the variable.
 """
 from __future__ import annotations
 
+import sys
 import types
 
 import jax
@@ -32,21 +33,46 @@ from jax import lax
 
 from .. import _random
 from .._array import JaxArray, commit, dtype_token, wrap
-from .._errors import (DATA_DEPENDENT_SHAPE, ONE_BRANCH, PYTHON_VALUE_CHANGES, TRACED_VALUE,
-                       TYPE_CHANGES, ControlFlowError, TracingError)
+from .._errors import (
+    DATA_DEPENDENT_SHAPE,
+    ONE_BRANCH,
+    PYTHON_VALUE_CHANGES,
+    TRACED_VALUE,
+    TYPE_CHANGES,
+    ControlFlowError,
+    TracingError,
+)
 from ._attributes import AttributeLog
-from ._control import _Functional, _refuse_attribute_writes, _scalar_bool
-from ._convert import convert, is_user_function
+from ._convert import convert as _convert
+from ._convert import is_user_function
+from ._functional import Functional as _Functional
+from ._functional import refuse_attribute_writes as _refuse_attribute_writes
+from ._functional import scalar_bool as _scalar_bool
 from ._tracking import Tracking
 
-__all__ = ["UNROLL_LIMIT", "UNDEF", "ld", "call", "if_", "while_", "for_", "range_", "and_",
-           "or_", "not_", "ifexp", "none_set"]
+__all__ = ["convert", "convert_callable", "UNROLL_LIMIT", "UNDEF", "ld", "call", "if_",
+           "while_", "for_", "range_", "and_", "or_", "not_", "ifexp", "none_set", "result"]
 
 #: ``for i in range(K)`` with a Python ``K`` is unrolled up to this many steps, one loop above.
 UNROLL_LIMIT = 16
 
 _Tracer = jax.core.Tracer
 _NUMBERS = (bool, int, float, complex)
+
+
+def convert(fn):
+    """The user function ``fn`` with its control flow converted (see :mod:`._convert`)."""
+    return _convert(fn, sys.modules[__name__])
+
+
+def convert_callable(fn):
+    """``fn`` converted: a function, a bound method (its function) or a callable object."""
+    if isinstance(fn, types.FunctionType):
+        return convert(fn)
+    if isinstance(fn, types.MethodType) and isinstance(fn.__func__, types.FunctionType):
+        converted = convert(fn.__func__)
+        return fn if converted is fn.__func__ else types.MethodType(converted, fn.__self__)
+    return fn
 
 
 class _Undefined:

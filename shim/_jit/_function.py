@@ -43,7 +43,8 @@ from .._config import config
 from .._errors import FallbackWarning, NumbersAssigned, RecompileWarning, TracingError
 from .._objects import is_user_object
 from ._attributes import AttributeLog
-from ._convert import convert_callable, user_line as _user_line
+from ._convert import user_line as _user_line
+from ._convert_runtime import convert_callable
 from ._program import MISS, Program, Retrace, hot_path, miss
 from ._tracking import Rediscover, Tracking
 from ._writeback import apply_attribute_writes, number_array
