@@ -241,11 +241,11 @@ def _kind(x):
         return ("undef",)
     t = type(x)
     if t is JaxArray:
-        return ("leaf", x.shape, dtype_token(x))
+        return ("leaf", x.shape, dtype_token(x), x)
     if t in _NUMBERS:
-        return ("leaf", (), t)
+        return ("leaf", (), t, x)
     if isinstance(x, (jax.Array, np.ndarray, np.generic)):
-        return ("leaf", tuple(x.shape), np.dtype(x.dtype))
+        return ("leaf", tuple(x.shape), np.dtype(x.dtype), x)
     return ("py", x)
 
 
@@ -403,8 +403,8 @@ def if_(test, true_fn, false_fn, values, names, lineno):
         if name.startswith("_shim_ret_") and any(kd[0] == "leaf" for kd in kinds):
             # the returned value: unassigned on a path that has not returned yet
             kinds = [kd for kd in kinds if kd[0] == "leaf"]
-        if all(kd[0] == "py" for kd in kinds) and kinds[0][1] is kinds[-1][1]:
-            plan.append(("static", kinds[0][1]))
+        if all(kd[0] in ("py", "leaf") for kd in kinds) and kinds[0][-1] is kinds[-1][-1]:
+            plan.append(("static", kinds[0][-1]))    # the same object: written in place, if at all
         elif all(kd[0] == "undef" for kd in kinds):
             plan.append(("static", UNDEF))
         elif any(kd[0] == "undef" for kd in kinds):
@@ -655,7 +655,7 @@ def _loop_plan(names, values, plan, outputs, where, lineno):
         out = outputs[k]
         before = plan[k]
         if before[0] == "static":
-            if out[0] == "py" and out[1] is values[k]:
+            if out[0] in ("py", "leaf") and out[-1] is values[k]:   # the same object
                 new.append(before)
                 continue
             if out[0] == "undef" and values[k] is UNDEF:
