@@ -490,7 +490,7 @@ class _Converter(ast.NodeTransformer):
         fn = ast.FunctionDef(
             name=name, args=ast.arguments(posonlyargs=[], args=[ast.arg(arg=p) for p in params],
                                           kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=[*body, ast.Return(value=_tuple(returns))], decorator_list=[], returns=None,
+            body=[*body, ast.Return(value=self._load_all(returns))], decorator_list=[], returns=None,
             type_comment=None)
         return ast.copy_location(fn, node)
 
