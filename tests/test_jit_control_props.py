@@ -102,7 +102,7 @@ def _source(body):
 
 
 @pytest.mark.parametrize("backend", ["jax", "numpy"])
-@settings(max_examples=40, phases=[Phase.explicit, Phase.reuse, Phase.generate])
+@settings(phases=[Phase.explicit, Phase.reuse, Phase.generate])
 @given(body=blocks(3, None, False), data=st.data())
 def test_generated_program_matches_numpy(backend, body, data):
     source = _source(body)
