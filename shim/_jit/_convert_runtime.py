@@ -236,10 +236,10 @@ def call(f, /, *args, **kwargs):
 # --- describing values -----------------------------------------------------------------------
 
 def _kind(x):
-    """``("undef",)``, ``("leaf", shape, dtype token)`` or ``("py", x)``."""
-    if x is UNDEF:
-        return ("undef",)
+    """``("undef", x)``, ``("leaf", shape, dtype token, x)`` or ``("py", x)``."""
     t = type(x)
+    if x is UNDEF or t is _OneBranch:             # unassigned on this path
+        return ("undef", x)
     if t is JaxArray:
         return ("leaf", x.shape, dtype_token(x), x)
     if t in _NUMBERS:
@@ -406,7 +406,7 @@ def if_(test, true_fn, false_fn, values, names, lineno):
         if all(kd[0] in ("py", "leaf") for kd in kinds) and kinds[0][-1] is kinds[-1][-1]:
             plan.append(("static", kinds[0][-1]))    # the same object: written in place, if at all
         elif all(kd[0] == "undef" for kd in kinds):
-            plan.append(("static", UNDEF))
+            plan.append(("static", kinds[0][1]))
         elif any(kd[0] == "undef" for kd in kinds):
             plan.append(("static", _OneBranch(name, where)))
         elif all(kd[0] == "leaf" for kd in kinds):
@@ -588,7 +588,7 @@ def _staged(over, test_fn, body_fn, values, names, brk, lineno):
     def outputs_of(out):
         for k, p in enumerate(plan):
             if p[0] == "static" and out[k] is not p[1] and not (
-                    p[1] is UNDEF and out[k] is UNDEF):
+                    _kind(p[1])[0] == "undef" and _kind(out[k])[0] == "undef"):
                 raise ControlFlowError(
                     f"{where.text}: the variable {names[k]!r} changes inside a loop over array "
                     f"values to {_describe(_kind(out[k]))}; only arrays and numbers can change "
