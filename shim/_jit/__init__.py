@@ -12,7 +12,11 @@ Modules:
   ``_writeback`` (what a trace did to Python state), ``_tree`` (results as
   flat values and back);
 - ``_control``: ``for_loop``, ``while_loop``, ``cond``; ``_autodiff``:
-  ``grad``, ``value_and_grad``.
+  ``grad``, ``value_and_grad``; ``_functional``: a stateful callable as a pure
+  function of its carry (shared by both control-flow modules);
+- ``_convert`` (the source rewrite of Python ``if``/``while``/``for``) and
+  ``_convert_runtime`` (the helpers the rewritten code calls: Python or
+  ``lax`` control flow, decided at run time).
 
 May import: :mod:`shim._numba`, :mod:`shim._dispatch` and :mod:`shim._array`
 (the names their packages export), :mod:`shim._random`, and the leaves.
