@@ -23,6 +23,7 @@ from . import array_api, fft, linalg, random
 from ._backend import get_backend_name, use_backend
 from ._config import config
 from ._errors import (
+    ControlFlowError,
     FallbackError,
     FallbackWarning,
     NumbaCompileError,
@@ -39,6 +40,7 @@ from ._numpy_api import __all__ as _numpy_all
 __version__ = "0.1.0"
 
 __all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
-           "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "config",
-           "get_backend_name", "use_backend", "device_put", "jit", "for_loop", "while_loop", "cond", "grad",
-           "value_and_grad", "state", "load_state", "array_api", "fft", "linalg", "random", *_numpy_all]
+           "RecompileWarning", "StateError", "TracingError", "ControlFlowError", "NumbaCompileError",
+           "config", "get_backend_name", "use_backend", "device_put", "jit", "for_loop", "while_loop",
+           "cond", "grad", "value_and_grad", "state", "load_state", "array_api", "fft", "linalg", "random",
+           *_numpy_all]

@@ -15,6 +15,7 @@ import jax
 __all__ = ["config", "Config"]
 
 _FALLBACK_MODES = ("warn", "error", "silent")
+_JIT_FALLBACK_MODES = ("error", "eager")
 
 
 class Config:
@@ -27,6 +28,15 @@ class Config:
         on JaxArrays: ``"warn"`` (default) runs NumPy on host copies and emits a
         :class:`~shim.FallbackWarning` once per function; ``"error"`` raises
         :class:`~shim.FallbackError` (a ``TypeError``); ``"silent"`` runs NumPy without a warning.
+    jit_fallback : {"error", "eager"}
+        What ``shim.jit`` on the JAX backend does with Python control flow it
+        cannot compile (a variable assigned in one branch of an ``if`` over an
+        array only, a shape that changes between loop iterations, a
+        data-dependent shape): ``"error"`` (default) raises
+        :class:`~shim.ControlFlowError` naming the file, line and variable;
+        ``"eager"`` runs the function eagerly on JaxArrays instead, with a
+        :class:`~shim.FallbackWarning` naming the line. ``shim.jit(f,
+        fallback="eager")`` chooses this per function.
     x64 : bool
         ``True`` (default): 64-bit types exist and the default dtypes are
         NumPy's (float64, int64). ``False``: every 64-bit type becomes its
@@ -35,10 +45,11 @@ class Config:
         also applies to plain JAX code in the same process.
     """
 
-    __slots__ = ("_fallback",)
+    __slots__ = ("_fallback", "_jit_fallback")
 
     def __init__(self) -> None:
         self._fallback = "warn"
+        self._jit_fallback = "error"
 
     @property
     def fallback(self) -> str:
@@ -50,6 +61,17 @@ class Config:
             raise ValueError(
                 f"shim.config.fallback: got {mode!r}; allowed: {', '.join(map(repr, _FALLBACK_MODES))}")
         self._fallback = mode
+
+    @property
+    def jit_fallback(self) -> str:
+        return self._jit_fallback
+
+    @jit_fallback.setter
+    def jit_fallback(self, mode: str) -> None:
+        if mode not in _JIT_FALLBACK_MODES:
+            raise ValueError(f"shim.config.jit_fallback: got {mode!r}; allowed: "
+                             f"{', '.join(map(repr, _JIT_FALLBACK_MODES))}")
+        self._jit_fallback = mode
 
     @property
     def x64(self) -> bool:
@@ -68,9 +90,10 @@ class Config:
         >>> with shim.config.override(fallback="error"):
         ...     pass
         """
-        unknown = sorted(set(settings) - {"fallback", "x64"})
+        unknown = sorted(set(settings) - {"fallback", "jit_fallback", "x64"})
         if unknown:
-            raise TypeError(f"shim.config.override: unknown setting(s) {unknown}; allowed: 'fallback', 'x64'")
+            raise TypeError(f"shim.config.override: unknown setting(s) {unknown}; allowed: "
+                            "'fallback', 'jit_fallback', 'x64'")
         saved = {name: getattr(self, name) for name in settings}
         try:
             for name, value in settings.items():
@@ -81,7 +104,8 @@ class Config:
                 setattr(self, name, value)
 
     def __repr__(self) -> str:
-        return f"shim.config(fallback={self.fallback!r}, x64={self.x64!r})"
+        return (f"shim.config(fallback={self.fallback!r}, jit_fallback={self.jit_fallback!r}, "
+                f"x64={self.x64!r})")
 
 
 config = Config()

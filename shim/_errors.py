@@ -14,13 +14,20 @@ from __future__ import annotations
 
 __all__ = ["ShimError", "ShimWarning", "FallbackWarning", "RecompileWarning", "FallbackError",
            "TracingError", "TracingIndexError", "StateError", "InteropError", "NumbersAssigned",
-           "NumbaCompileError", "TRACED_VALUE", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
+           "NumbaCompileError", "ControlFlowError", "TRACED_VALUE", "ONE_BRANCH", "TYPE_CHANGES",
+           "PYTHON_VALUE_CHANGES", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
            "HOST_ONLY"]
 
 #: ``TracingError.reason``: an operation needs the value of a traced array (``bool(x)``).
 TRACED_VALUE = "needs the value of a traced array"
 #: ``TracingError.reason``: the result's shape would depend on array values.
 DATA_DEPENDENT_SHAPE = "the result's shape depends on array values"
+#: ``ControlFlowError.reason``: a variable is assigned on one path of an if over an array only.
+ONE_BRANCH = "a variable is assigned in only one branch of an if over an array value"
+#: ``ControlFlowError.reason``: a variable's shape or dtype differs between paths or iterations.
+TYPE_CHANGES = "a variable's shape or dtype changes between branches or loop iterations"
+#: ``ControlFlowError.reason``: a Python value changes under a condition on array values.
+PYTHON_VALUE_CHANGES = "a Python value changes under a condition on array values"
 #: ``TracingError.reason``: the function has no JAX implementation (a host fallback).
 NO_JAX_IMPLEMENTATION = "no JAX implementation"
 #: ``TracingError.reason``: the function works on host data by nature (files, text, dates).
@@ -84,6 +91,23 @@ class TracingError(ShimError, TypeError):
 
 class TracingIndexError(TracingError, IndexError):
     """A :class:`TracingError` raised by indexing (``x[mask]`` inside ``jit``)."""
+
+
+class ControlFlowError(TracingError):
+    """Python control flow inside ``shim.jit`` that cannot become compiled control flow.
+
+    ``reason`` is :data:`ONE_BRANCH`, :data:`TYPE_CHANGES`,
+    :data:`PYTHON_VALUE_CHANGES` or :data:`DATA_DEPENDENT_SHAPE`; ``filename``
+    and ``lineno`` locate the ``if``/``while``/``for`` in the user's source and
+    ``variable`` names the variable (or is ``None``).
+    """
+
+    def __init__(self, message: str, *, reason: str, where=None, variable=None,
+                 function: str | None = None):
+        super().__init__(message, reason=reason, function=function)
+        self.filename = getattr(where, "filename", None)
+        self.lineno = getattr(where, "lineno", None)
+        self.variable = variable
 
 
 class StateError(ShimError, TypeError):

@@ -12,7 +12,11 @@ Modules:
   ``_writeback`` (what a trace did to Python state), ``_tree`` (results as
   flat values and back);
 - ``_control``: ``for_loop``, ``while_loop``, ``cond``; ``_autodiff``:
-  ``grad``, ``value_and_grad``;
+  ``grad``, ``value_and_grad``; ``_functional``: a stateful callable as a pure
+  function of its carry (shared by both control-flow modules);
+- ``_convert`` (the source rewrite of Python ``if``/``while``/``for``) and
+  ``_convert_runtime`` (the helpers the rewritten code calls: Python or
+  ``lax`` control flow, decided at run time);
 - ``_state``: ``state`` and ``load_state`` (an object's arrays by attribute
   path), and the walk that finds the arrays a call can reach.
 

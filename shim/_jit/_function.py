@@ -53,10 +53,12 @@ from .._array import (
 )
 from .._backend import get_backend_name
 from .._config import config
-from .._errors import NumbersAssigned, RecompileWarning
+from .._errors import FallbackWarning, NumbersAssigned, RecompileWarning, TracingError
 from .._objects import code_names, is_user_object
 from ._attributes import AttributeLog
 from ._checks import program_checks
+from ._convert import user_line as _user_line
+from ._convert_runtime import convert_callable
 from ._program import MISS, Program, Retrace, Traced, hot_path, miss
 from ._state import reachable_roots, walk
 from ._tracking import Rediscover, Tracking
@@ -74,7 +76,7 @@ _MAX_REDISCOVERIES = 8
 
 
 def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, in_shardings=None,
-        out_shardings=None, **numba_options):
+        out_shardings=None, fallback=None, dyn_vars=None, **numba_options):
     """Compile ``fn`` -- a function, a bound method or a callable object -- with JAX.
 
     Parameters
@@ -99,6 +101,16 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, in_shar
         XLA. State needs neither: an array split across devices stays split as
         it is. The one surprise: results given a sharding are new arrays, even
         where the function returns one of its state arrays.
+    fallback : {None, "eager", "error"}
+        What to do with Python control flow that cannot be compiled (see
+        docs/jit.md, "Python control flow"): ``"eager"`` runs the function
+        eagerly on JaxArrays, with a :class:`~shim.FallbackWarning` naming the
+        line; ``"error"`` raises :class:`~shim.ControlFlowError`; ``None``
+        (default) follows ``shim.config.jit_fallback``. On the numpy backend,
+        ``"eager"`` (or ``True``) runs as Python what Numba cannot compile.
+    dyn_vars : JaxArray, or a sequence or dict of JaxArrays, optional
+        Accepted for BrainPy compatibility and checked, but not needed: every
+        JaxArray the function reads or writes is state anyway.
 
     Returns
     -------
@@ -109,8 +121,12 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, in_shar
     -----
     The callable runs as Python only while tracing: Python side effects
     (``print``, appending to lists) happen once per compilation. Python
-    ``if``/``while`` on array values cannot be traced: use ``np.where``,
-    :func:`shim.cond`, :func:`shim.while_loop`, or a static argument. A plain
+    ``if``/``while``/``for`` over array values are compiled: the source of
+    the function (and of the user functions and methods it calls) is rewritten
+    into ``lax.cond``/``while_loop``/``fori_loop`` over the variables they
+    assign and the arrays they write; a test that is a Python value stays a
+    Python ``if``. ``numpy.random`` functions and NumPy ``Generator`` methods
+    draw from shim's stream, new numbers on every call. A plain
     Python attribute the code reads (``self.tau``) is a constant of the
     compiled program; changing it compiles again. The one surprise: a number
     attribute the code assigns (``self.t += dt`` with a float ``t``) becomes a
@@ -122,18 +138,40 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, in_shar
     ``numba_options`` (``parallel``, ``fastmath``, ``cache``, ``fallback``) are
     for that backend and ignored here, so the same code runs on both.
     """
+    _check_dyn_vars(dyn_vars)
+    if fallback not in (None, "eager", "error", True, False):
+        raise ValueError(f"shim.jit: fallback must be None, 'eager' or 'error', got {fallback!r}")
     if get_backend_name() == "numpy":
         from .._numba import jit as numba_jit
         return numba_jit(fn, static_argnums=static_argnums, static_argnames=static_argnames,
-                         donate=donate, **numba_options)
+                         donate=donate, fallback=fallback in ("eager", True), **numba_options)
     if numba_options:                         # Numba's options: accepted, unused on JAX
         from .._numba import check_options
         check_options(numba_options)
+    if fallback is True or fallback is False:
+        fallback = "eager" if fallback else "error"
     if fn is None:
         return functools.partial(jit, static_argnums=static_argnums,
                                  static_argnames=static_argnames, donate=donate,
-                                 in_shardings=in_shardings, out_shardings=out_shardings)
-    return JitFunction(fn, static_argnums, static_argnames, donate, in_shardings, out_shardings)
+                                 in_shardings=in_shardings, out_shardings=out_shardings,
+                                 fallback=fallback)
+    return JitFunction(fn, static_argnums, static_argnames, donate, in_shardings, out_shardings,
+                       fallback)
+
+
+def _check_dyn_vars(dyn_vars):
+    """BrainPy's ``dyn_vars``: JaxArrays (or containers of them); unused, since all are state."""
+    if dyn_vars is None:
+        return
+    items = dyn_vars.values() if isinstance(dyn_vars, dict) else \
+        dyn_vars if isinstance(dyn_vars, (list, tuple)) else (dyn_vars,)
+    for item in items:
+        if isinstance(item, (dict, list, tuple)):
+            _check_dyn_vars(item)
+        elif type(item) is not JaxArray:
+            raise TypeError(f"shim.jit: dyn_vars must be JaxArrays (or a list, tuple or dict of "
+                            f"them), got {type(item).__name__}; it is not needed: every JaxArray "
+                            "the function touches is state")
 
 
 class JitFunction:
@@ -142,13 +180,16 @@ class JitFunction:
     _shim_opaque = True                       # its caches are not state of the code it runs
 
     def __init__(self, fn, static_argnums=(), static_argnames=(), donate=False, in_shardings=None,
-                 out_shardings=None):
+                 out_shardings=None, fallback=None):
         if not callable(fn):
             raise TypeError(f"shim.jit: expected a function, method or callable object, "
                             f"got {type(fn).__name__}")
         if is_user_object(fn):
             fn = fn.__call__                  # a callable object: compile its __call__
         self._fn = fn
+        self._traced = convert_callable(fn)   # what traces run: control flow converted
+        self._fallback = fallback
+        self._eager = None                    # the line that made it run eagerly, once it does
         self._static_argnums = (static_argnums,) if isinstance(static_argnums, int) \
             else tuple(static_argnums)
         self._static_argnames = frozenset((static_argnames,) if isinstance(static_argnames, str)
@@ -182,6 +223,8 @@ class JitFunction:
         return self._call(args, kwargs)
 
     def _call(self, args, kwargs):
+        if self._eager is not None:
+            return self._fn(*args, **kwargs)
         if not kwargs and not self._static_argnums:
             # The common call -- positional arrays and numbers -- without building a _Call.
             roots, dynamic, parts = [], [], []
@@ -218,7 +261,24 @@ class JitFunction:
                 return entry.run(call.roots, call.dynamic, call)
             except Retrace:                  # JAX traced again without our call: redo it
                 pass
-        return self._compile_and_run(call, entry)
+        try:
+            return self._compile_and_run(call, entry)
+        except (TracingError, jax.errors.ConcretizationTypeError) as error:
+            if (self._fallback or config.jit_fallback) != "eager":
+                raise
+            return self._run_eagerly(error, args, kwargs)
+
+    def _run_eagerly(self, error, args, kwargs):
+        """``fallback="eager"``: run the Python function on JaxArrays, from now on."""
+        where = f"{error.filename}:{error.lineno}" if getattr(error, "lineno", None) else \
+            _user_line(error)
+        self._eager = where
+        reason = getattr(error, "reason", type(error).__name__)
+        warnings.warn(FallbackWarning(
+            f"shim.jit: {self.__name__} runs eagerly (fallback='eager'): the code at {where} "
+            f"cannot be compiled. {str(error).splitlines()[0]}", reason=reason,
+            function=self.__name__), stacklevel=4)
+        return self._fn(*args, **kwargs)
 
     # --- compiling ----------------------------------------------------------------------
 
@@ -232,7 +292,7 @@ class JitFunction:
             try:
                 found = self._discover(call, extra_reads, extra_writes, numbers, stand_ins)
                 entry = Program(self, call, *found.sets, traced=found.traced,
-                                stand_ins=stand_ins, run_fn=with_stand_ins(self._fn, stand_ins))
+                                stand_ins=stand_ins, run_fn=with_stand_ins(self._traced, stand_ins))
                 result = entry.run(call.roots, call.dynamic, call)
             except Rediscover as signal:
                 root, kind = signal.args[0], signal.args[1] if len(signal.args) > 1 else "read"
@@ -286,7 +346,7 @@ class JitFunction:
                     for root in extra_reads:          # read by an earlier strict pass
                         _ = root.value
                     args, kwargs = call.rebuild(dynamic)
-                    result = with_stand_ins(self._fn, stand_ins)(*args, **kwargs)
+                    result = with_stand_ins(self._traced, stand_ins)(*args, **kwargs)
                     promoted = apply_attribute_writes(log, self.__name__, numbers=assigned)
                     if assigned:
                         return ()

@@ -61,7 +61,7 @@ class Program:
         self.arg_written = arg_written           # indices of the call's argument roots written
         self.n_roots = len(call.roots)
         self.stand_ins = stand_ins or {}         # NumPy attributes read through JaxArrays
-        self._run_fn = run_fn or function._fn    # the callable, its NumPy globals stood in for
+        self._run_fn = run_fn or function._traced   # the callable, its NumPy globals stood in for
         uses = {id(r) for r in self.inputs}
         self.host_reads = [(a, s) for a, s in self.stand_ins.values() if id(s) in uses]
         uses = {id(r) for r in self.written}
