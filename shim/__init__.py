@@ -35,7 +35,7 @@ from ._jit import cond, for_loop, grad, jit, value_and_grad, while_loop
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
 
-__version__ = "0.1.0"
+from ._about import __version__
 
 __all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
            "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "config",

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import _backend
 from ._array import JaxArray
+from ._config import scoped
 from ._dispatch import BY_NAME, JAX_UFUNCS, UFUNC_METHODS, dispatch, public_names, ufunc_call, wrap_result
 
 __all__ = ["names", "ufunc", "ndarray"]
@@ -102,6 +103,7 @@ class ndarray(metaclass=_ArrayType):
     current backend, like ``numpy.ndarray(shape, dtype)``.
     """
 
+    @scoped
     def __new__(cls, shape, dtype=float, *args, **kwargs):
         if args or kwargs:
             raise TypeError("shim.ndarray(shape, dtype) takes no buffer arguments")
@@ -120,6 +122,7 @@ class _IndexTrick:
         self._numpy = getattr(np, name)
         self._jax = getattr(jnp, name)
 
+    @scoped
     def __getitem__(self, key):
         if _STATE.name == "numpy":
             return self._numpy[key]

@@ -35,7 +35,7 @@ LAYERS = (
     ("dispatch", ("shim._dispatch", "shim._random")),
     ("array", ("shim._array",)),
     ("leaves", ("shim._config", "shim._backend", "shim._errors", "shim._objects",
-                "shim._branch_cuts")),
+                "shim._branch_cuts", "shim._about")),
 )
 
 #: (importer, imported) pairs allowed to go up a layer, each a lazy import.

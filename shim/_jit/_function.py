@@ -39,7 +39,7 @@ import numpy as np
 
 from .._array import JaxArray, dtype_token, is_root, root_value, to_jax, view_parts, weak, wrap
 from .._backend import get_backend_name
-from .._config import config
+from .._config import config, scoped
 from .._errors import NumbersAssigned, RecompileWarning
 from .._objects import is_user_object
 from ._attributes import AttributeLog
@@ -139,6 +139,7 @@ class JitFunction:
     def __repr__(self) -> str:
         return f"<shim.jit of {getattr(self._fn, '__qualname__', self._fn)!r}>"
 
+    @scoped
     def __call__(self, *args, **kwargs):
         if not kwargs:
             try:

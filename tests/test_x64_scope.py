@@ -1,0 +1,34 @@
+"""64-bit types are scoped to shim: ``import shim`` leaves JAX's own default dtypes as they were."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PROGRAM = """
+import jax, jax.numpy as jnp, numpy as np
+import shim
+assert jnp.ones(2).dtype == np.float32 and not jax.config.jax_enable_x64
+x = shim.ones(3)
+results = {
+    "ones": x, "asarray": shim.asarray(np.arange(3.0)), "ufunc": np.sin(x), "operator": x * 2 + 1,
+    "function": np.sum(x), "linalg": np.linalg.solve(shim.eye(3), x), "fft": np.abs(np.fft.fft(x)),
+    "method": x.sum(), "view": x[1:], "random": shim.random.normal(size=3),
+    "generator": shim.random.default_rng(0).normal(size=3), "array_api": shim.array_api.ones(3),
+    "jit": shim.jit(lambda a: a * 2)(x), "grad": shim.grad(lambda a: np.sum(a ** 2))(x),
+    "int": shim.arange(3),
+}
+x[0] = 5.0
+results["setitem"] = x
+wrong = {k: str(v.dtype) for k, v in results.items() if v.dtype not in (np.float64, np.int64)}
+assert not wrong, wrong
+assert jnp.ones(2).dtype == np.float32 and not jax.config.jax_enable_x64
+print("ok")
+"""
+
+
+def test_import_shim_keeps_jax_32_bit_and_shim_64_bit():
+    done = subprocess.run([sys.executable, "-c", PROGRAM], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.strip() == "ok"
