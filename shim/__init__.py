@@ -19,6 +19,7 @@ from ._dispatch import install as _install
 _install(JaxArray)
 
 from . import array_api, fft, linalg, random
+from ._about import __version__  # noqa: F401  (in __all__ by name)
 from ._backend import get_backend_name, use_backend
 from ._config import config
 from ._errors import (
@@ -31,13 +32,14 @@ from ._errors import (
     StateError,
     TracingError,
 )
+from ._info import show_config as _show_config
 from ._jit import cond, for_loop, grad, jit, value_and_grad, while_loop
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
 
-from ._about import __version__
+show_config = _show_config         # shim's report, not NumPy's build configuration
 
 __all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
            "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "config",
-           "get_backend_name", "use_backend", "jit", "for_loop", "while_loop", "cond", "grad",
-           "value_and_grad", "array_api", "fft", "linalg", "random", *_numpy_all]
+           "get_backend_name", "use_backend", "show_config", "jit", "for_loop", "while_loop", "cond", "grad",
+           "value_and_grad", "__version__", "array_api", "fft", "linalg", "random", *_numpy_all]

@@ -29,7 +29,7 @@ PACKAGE = ROOT / "shim"
 #: layer with a prefix that names it or a package above it.
 LAYERS = (
     ("face", ("shim", "shim.__main__", "shim._namespace", "shim._numpy_api", "shim.linalg",
-              "shim.fft", "shim.random", "shim.array_api", "shim.compat_table")),
+              "shim.fft", "shim.random", "shim.array_api", "shim.compat_table", "shim._info")),
     ("jit", ("shim._jit",)),
     ("numba", ("shim._numba",)),
     ("dispatch", ("shim._dispatch", "shim._random")),
