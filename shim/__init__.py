@@ -26,6 +26,7 @@ from ._errors import (
     FallbackError,
     FallbackWarning,
     NumbaCompileError,
+    NumbaMissingError,
     RecompileWarning,
     ShimError,
     ShimWarning,
@@ -40,6 +41,7 @@ from ._numpy_api import __all__ as _numpy_all
 show_config = _show_config         # shim's report, not NumPy's build configuration
 
 __all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
-           "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "config",
+           "RecompileWarning", "StateError", "TracingError", "NumbaCompileError", "NumbaMissingError",
+           "config",
            "get_backend_name", "use_backend", "show_config", "jit", "for_loop", "while_loop", "cond", "grad",
            "value_and_grad", "__version__", "array_api", "fft", "linalg", "random", *_numpy_all]

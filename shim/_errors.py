@@ -14,7 +14,7 @@ from __future__ import annotations
 
 __all__ = ["ShimError", "ShimWarning", "FallbackWarning", "RecompileWarning", "FallbackError",
            "TracingError", "TracingIndexError", "StateError", "NumbersAssigned",
-           "NumbaCompileError", "TRACED_VALUE", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
+           "NumbaCompileError", "NumbaMissingError", "TRACED_VALUE", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
            "HOST_ONLY"]
 
 #: ``TracingError.reason``: an operation needs the value of a traced array (``bool(x)``).
@@ -120,3 +120,7 @@ class NumbaCompileError(ShimError, TypeError):
                  unsupported_function: bool = False):
         super().__init__(message, reason=reason or message, function=function)
         self.unsupported_function = unsupported_function
+
+
+class NumbaMissingError(ShimError, ImportError):
+    """``shim.jit`` on the numpy backend needs Numba, which is not installed."""

@@ -32,3 +32,14 @@ def test_import_shim_keeps_jax_32_bit_and_shim_64_bit():
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.strip() == "ok"
+
+
+def test_jit_on_the_numpy_backend_without_numba_says_how_to_install_it():
+    program = ("import sys; sys.modules['numba'] = None\n"
+               "import importlib.util; importlib.util.find_spec = lambda name, *a: None\n"
+               "import shim\nshim.use_backend('numpy')\n"
+               "try:\n    shim.jit(lambda x: x)\nexcept ImportError as e:\n"
+               "    assert isinstance(e, shim.ShimError) and 'shim-numpy[numba]' in str(e); print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+    assert done.stdout.strip() == "ok", done.stderr[-3000:]

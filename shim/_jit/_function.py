@@ -40,7 +40,7 @@ import numpy as np
 from .._array import JaxArray, dtype_token, is_root, root_value, to_jax, view_parts, weak, wrap
 from .._backend import get_backend_name
 from .._config import config, scoped
-from .._errors import NumbersAssigned, RecompileWarning
+from .._errors import NumbaMissingError, NumbersAssigned, RecompileWarning
 from .._objects import is_user_object
 from ._attributes import AttributeLog
 from ._program import MISS, Program, Retrace, hot_path, miss
@@ -94,6 +94,12 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, **numba
     for that backend and ignored here, so the same code runs on both.
     """
     if get_backend_name() == "numpy":
+        import importlib.util
+        if importlib.util.find_spec("numba") is None:
+            raise NumbaMissingError(
+                "shim.jit on the numpy backend compiles with Numba, which is not installed: "
+                "pip install 'shim-numpy[numba]' (or use the jax backend)",
+                reason="Numba is not installed", function="shim.jit")
         from .._numba import jit as numba_jit
         return numba_jit(fn, static_argnums=static_argnums, static_argnames=static_argnames,
                          donate=donate, **numba_options)
