@@ -14,7 +14,8 @@ from __future__ import annotations
 
 __all__ = ["ShimError", "ShimWarning", "FallbackWarning", "RecompileWarning", "FallbackError",
            "TracingError", "TracingIndexError", "StateError", "NumbersAssigned",
-           "NumbaCompileError", "NumbaMissingError", "TRACED_VALUE", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
+           "NumbaCompileError",
+           "NumbaMissingError", "TRACED_VALUE", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
            "HOST_ONLY"]
 
 #: ``TracingError.reason``: an operation needs the value of a traced array (``bool(x)``).
