@@ -43,3 +43,13 @@ def test_jit_on_the_numpy_backend_without_numba_says_how_to_install_it():
     done = subprocess.run([sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
     assert done.stdout.strip() == "ok", done.stderr[-3000:]
+
+
+def test_a_long_compile_logs_a_notice_on_the_shim_logger(caplog):
+    import numpy as np
+
+    import shim
+    with shim.config.override(compile_notice_seconds=0.0), caplog.at_level("INFO", logger="shim"):
+        shim.jit(lambda a: np.sin(a) * 2)(shim.ones(3))
+    notices = [r for r in caplog.records if r.name == "shim" and r.levelname == "WARNING"]
+    assert notices and "compiled" in notices[0].getMessage()

@@ -31,6 +31,8 @@ runs it; the program -- tracing, the executable, the write-back -- is
 from __future__ import annotations
 
 import functools
+import logging
+import time
 import warnings
 import weakref
 
@@ -50,6 +52,15 @@ from ._writeback import apply_attribute_writes, number_array
 __all__ = ["jit", "JitFunction"]
 
 _MAX_REDISCOVERIES = 8
+
+
+LOGGER = logging.getLogger("shim")
+
+
+def log_compile(name: str, seconds: float) -> None:
+    """Log a compilation on the ``"shim"`` logger; a warning past ``config.compile_notice_seconds``."""
+    level = logging.WARNING if seconds > config.compile_notice_seconds else logging.INFO
+    LOGGER.log(level, "shim.jit: compiled %s in %.1f s (trace, compile and first run)", name, seconds)
 
 
 def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, **numba_options):
@@ -198,6 +209,7 @@ class JitFunction:
     # --- compiling ----------------------------------------------------------------------
 
     def _compile_and_run(self, call, old):
+        started = time.perf_counter()
         if old is not None and not old.check():
             self._warn_recompile(old)
         extra_reads, extra_writes, numbers = [], [], []
@@ -220,6 +232,7 @@ class JitFunction:
             if call.fast_key is not None:
                 entry.hot = hot_path(entry, call.fast_key)
                 self._hot = entry.hot or miss
+            log_compile(self.__name__, time.perf_counter() - started)
             return result
         raise RuntimeError(f"shim.jit: the arrays {self.__name__} touches kept changing while "
                            "tracing; does its Python control flow depend on something random?")
