@@ -199,6 +199,22 @@ def bench_writes(sizes, rounds):
                  ["write", "n", "shim eager", "jax.jit update", "shim/jit", "NumPy"], rows)
 
 
+def bench_x64_scope(rounds, number=200_000):
+    """The per-call cost of shim's 64-bit scope: a scoped no-op minus a plain one, in microseconds."""
+    import timeit
+
+    from shim._config import scoped
+
+    def plain():
+        return None
+
+    inside = scoped(plain)
+    best = {name: min(timeit.repeat(f, number=number, repeat=rounds)) / number * 1e6
+            for name, f in (("plain", plain), ("scoped", inside))}
+    return (f"64-bit scope per shim call: {best['scoped'] - best['plain']:.2f} us "
+            f"(scoped no-op {best['scoped']:.2f} us, plain {best['plain']:.2f} us)")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="shorter timings")
@@ -208,6 +224,7 @@ def main(argv=None):
     functions, _ = bench_functions(SIZES, rounds)
     print(functions)
     print(bench_writes(SIZES, rounds))
+    print(bench_x64_scope(rounds))
 
 
 if __name__ == "__main__":

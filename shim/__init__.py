@@ -20,6 +20,7 @@ from ._dispatch import install as _install
 _install(JaxArray)
 
 from . import array_api, fft, linalg, random
+from ._about import __version__  # noqa: F401  (in __all__ by name)
 from ._backend import get_backend_name, use_backend
 from ._config import config
 from ._errors import (
@@ -27,20 +28,22 @@ from ._errors import (
     FallbackError,
     FallbackWarning,
     NumbaCompileError,
+    NumbaMissingError,
     RecompileWarning,
     ShimError,
     ShimWarning,
     StateError,
     TracingError,
 )
+from ._info import show_config as _show_config
 from ._jit import cond, for_loop, grad, jit, load_state, state, value_and_grad, while_loop
 from ._numpy_api import *  # noqa: F401,F403  (NumPy's names, built from the registry)
 from ._numpy_api import __all__ as _numpy_all
 
-__version__ = "0.1.0"
+show_config = _show_config         # shim's report, not NumPy's build configuration
 
 __all__ = ["JaxArray", "ShimError", "ShimWarning", "FallbackWarning", "FallbackError",
            "RecompileWarning", "StateError", "TracingError", "ControlFlowError", "NumbaCompileError",
-           "config", "get_backend_name", "use_backend", "device_put", "jit", "for_loop", "while_loop",
-           "cond", "grad", "value_and_grad", "state", "load_state", "array_api", "fft", "linalg", "random",
-           *_numpy_all]
+           "NumbaMissingError", "config", "get_backend_name", "use_backend", "show_config",
+           "device_put", "jit", "for_loop", "while_loop", "cond", "grad", "value_and_grad", "state",
+           "load_state", "__version__", "array_api", "fft", "linalg", "random", *_numpy_all]

@@ -1,5 +1,8 @@
 """``python -m shim``: run a plain NumPy program on NumPy arrays and on JaxArrays.
 
+Usage: ``python -m shim [--help] [--config]``. Without options it runs the demo;
+``--config`` prints :func:`shim.show_config`'s report.
+
 The program below is ordinary NumPy -- a 2-D heat equation with in-place
 updates through a view and boundary conditions written into slices. It is
 run twice, unchanged: once on NumPy arrays, once on JaxArrays. The demo prints
@@ -7,6 +10,7 @@ what ran where, whether the results agree, and how long each run took.
 """
 from __future__ import annotations
 
+import argparse
 import time
 
 import jax
@@ -29,7 +33,17 @@ def heat_equation(T, steps, alpha=0.2):
     return np.mean(T)
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m shim",
+        description="Run a plain NumPy program (a 2-D heat equation, written in place) on NumPy "
+                    "arrays and on shim's JaxArrays, and print the answers and times of each.")
+    parser.add_argument("--config", action="store_true",
+                        help="print versions, devices, backend and settings, and exit")
+    options = parser.parse_args(argv)
+    if options.config:
+        shim.show_config()
+        return
     n, steps = 64, 200
     initial = np.zeros((n, n))
     print(f"shim {shim.__version__}: NumPy calls on JaxArrays run on JAX ({jax.devices()[0]})")

@@ -16,7 +16,11 @@ class _State:
     __slots__ = ("name",)
 
     def __init__(self):
-        self.name = "jax"
+        import os
+        name = os.environ.get("SHIM_BACKEND", "").strip().lower() or "jax"
+        if name not in BACKENDS:
+            raise ValueError(f"SHIM_BACKEND={name!r}; allowed: {', '.join(map(repr, BACKENDS))}")
+        self.name = name
 
 
 STATE = _State()

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 __all__ = ["ShimError", "ShimWarning", "FallbackWarning", "RecompileWarning", "FallbackError",
            "TracingError", "TracingIndexError", "StateError", "InteropError", "NumbersAssigned",
-           "NumbaCompileError", "ControlFlowError", "TRACED_VALUE", "ONE_BRANCH", "TYPE_CHANGES",
-           "PYTHON_VALUE_CHANGES", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
+           "NumbaCompileError", "NumbaMissingError", "ControlFlowError", "TRACED_VALUE", "ONE_BRANCH",
+           "TYPE_CHANGES", "PYTHON_VALUE_CHANGES", "DATA_DEPENDENT_SHAPE", "NO_JAX_IMPLEMENTATION",
            "HOST_ONLY"]
 
 #: ``TracingError.reason``: an operation needs the value of a traced array (``bool(x)``).
@@ -148,3 +148,7 @@ class NumbaCompileError(ShimError, TypeError):
                  unsupported_function: bool = False):
         super().__init__(message, reason=reason or message, function=function)
         self.unsupported_function = unsupported_function
+
+
+class NumbaMissingError(ShimError, ImportError):
+    """``shim.jit`` on the numpy backend needs Numba, which is not installed."""

@@ -18,6 +18,7 @@ import numpy as np
 
 from . import _backend
 from ._array import JaxArray
+from ._config import scoped
 from ._dispatch import (
     BY_NAME,
     ENTRIES,
@@ -114,6 +115,7 @@ class ndarray(metaclass=_ArrayType):
     current backend, like ``numpy.ndarray(shape, dtype)``.
     """
 
+    @scoped
     def __new__(cls, shape, dtype=float, *args, **kwargs):
         if args or kwargs:
             raise TypeError("shim.ndarray(shape, dtype) takes no buffer arguments")
@@ -132,6 +134,7 @@ class _IndexTrick:
         self._numpy = getattr(np, name)
         self._jax = getattr(jnp, name)
 
+    @scoped
     def __getitem__(self, key):
         if _STATE.name == "numpy":
             return self._numpy[key]

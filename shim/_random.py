@@ -25,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from ._array import JaxArray, commit, wrap
-from ._config import config
+from ._config import config, scope_class, scoped
 from ._dispatch import as_sharding
 from ._errors import NO_JAX_IMPLEMENTATION, FallbackError, FallbackWarning, TracingError
 
@@ -634,6 +634,10 @@ def default_rng(seed=None) -> Generator:
         return seed
     return Generator(seed)
 
+
+for _cls in (_Stream, RandomState, Generator):     # draws run under shim's 64-bit setting
+    scope_class(_cls)
+default_rng = scoped(default_rng)
 
 #: The stream behind the module-level functions (``shim.random.normal``...).
 DEFAULT = RandomState()

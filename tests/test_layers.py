@@ -29,13 +29,13 @@ PACKAGE = ROOT / "shim"
 #: layer with a prefix that names it or a package above it.
 LAYERS = (
     ("face", ("shim", "shim.__main__", "shim._namespace", "shim._numpy_api", "shim.linalg",
-              "shim.fft", "shim.random", "shim.array_api", "shim.compat_table")),
+              "shim.fft", "shim.random", "shim.array_api", "shim.compat_table", "shim._info")),
     ("jit", ("shim._jit",)),
     ("numba", ("shim._numba",)),
     ("dispatch", ("shim._dispatch", "shim._random")),
     ("array", ("shim._array",)),
     ("leaves", ("shim._config", "shim._backend", "shim._errors", "shim._objects",
-                "shim._branch_cuts")),
+                "shim._branch_cuts", "shim._about")),
 )
 
 #: (importer, imported) pairs allowed to go up a layer, each a lazy import.

@@ -35,15 +35,23 @@ exported here:
 - ``placed``, ``put``, ``as_sharding``, ``device_put``: arrays made or put where
   ``device=`` says.
 """
+from .._config import scope_class, scoped
 from ._host import forget_warnings as forget_fallback_warnings
 from ._jax_adapters import contiguous_producer
 from ._placement import as_sharding, device_put, placed, put
-from ._protocols import array_function, array_ufunc, dispatch, install_methods
+from ._protocols import array_function, array_ufunc, install_methods
+from ._protocols import dispatch as _dispatch
 from ._registry import BY_NAME, ENTRIES, FALLBACK, MISSING, NATIVE, public_names
 from ._results import wrap_result
 from ._ufunc import JAX_UFUNCS, install_operators
-from ._ufunc import call as ufunc_call
-from ._ufunc_methods import METHODS as UFUNC_METHODS
+from ._ufunc import call as _ufunc_call
+from ._ufunc_methods import METHODS as _UFUNC_METHODS
+
+# The entry points run under shim's 64-bit setting (shim._config.scoped).
+dispatch = scoped(_dispatch)
+ufunc_call = scoped(_ufunc_call)
+device_put = scoped(device_put)
+UFUNC_METHODS = {name: scoped(method) for name, method in _UFUNC_METHODS.items()}
 
 __all__ = ["install", "ENTRIES", "BY_NAME", "public_names", "NATIVE", "FALLBACK", "MISSING",
            "dispatch", "ufunc_call", "UFUNC_METHODS", "JAX_UFUNCS", "wrap_result",
@@ -57,3 +65,4 @@ def install(cls) -> None:
     install_methods(cls)
     cls.__array_ufunc__ = array_ufunc
     cls.__array_function__ = array_function
+    scope_class(cls)

@@ -23,10 +23,15 @@ Modules:
 May import: :mod:`shim._numba`, :mod:`shim._dispatch` and :mod:`shim._array`
 (the names their packages export), :mod:`shim._random`, and the leaves.
 """
+from .._config import scoped
 from ._autodiff import grad, value_and_grad
 from ._control import cond, for_loop, while_loop
 from ._function import JitFunction, jit
 from ._state import load_state, state
+
+# Compiled control flow and state loading run under shim's 64-bit setting (shim._config.scoped).
+for_loop, while_loop, cond = scoped(for_loop), scoped(while_loop), scoped(cond)
+load_state = scoped(load_state)
 
 __all__ = ["jit", "JitFunction", "for_loop", "while_loop", "cond", "grad", "value_and_grad",
            "state", "load_state"]

@@ -14,6 +14,7 @@ import jax
 import numpy as np
 
 from .._array import JaxArray, wrap
+from .._config import scoped
 from .._errors import StateError
 from ._attributes import AttributeLog
 from ._state import state
@@ -53,6 +54,7 @@ def grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
     run = value_and_grad(fn, argnums, grad_vars=grad_vars, has_aux=has_aux)
 
     @functools.wraps(fn)
+    @scoped
     def gradient(*args, **kwargs):
         value, grads = run(*args, **kwargs)
         return (grads, value[1]) if has_aux else grads
@@ -70,6 +72,7 @@ def value_and_grad(fn, argnums=None, *, grad_vars=None, has_aux=False):
         variables, rebuild_vars = _flatten_vars(grad_vars)
 
     @functools.wraps(fn)
+    @scoped
     def value_and_gradient(*args, **kwargs):
         nonlocal variables, rebuild_vars
         if by_filter:

@@ -32,6 +32,8 @@ runs it; the program -- tracing, the executable, the write-back -- is
 from __future__ import annotations
 
 import functools
+import logging
+import time
 import types
 import warnings
 import weakref
@@ -52,8 +54,14 @@ from .._array import (
     wrap,
 )
 from .._backend import get_backend_name
-from .._config import config
-from .._errors import FallbackWarning, NumbersAssigned, RecompileWarning, TracingError
+from .._config import config, scoped
+from .._errors import (
+    FallbackWarning,
+    NumbaMissingError,
+    NumbersAssigned,
+    RecompileWarning,
+    TracingError,
+)
 from .._objects import code_names, is_user_object
 from ._attributes import AttributeLog
 from ._checks import program_checks
@@ -73,6 +81,15 @@ from ._writeback import (
 __all__ = ["jit", "JitFunction"]
 
 _MAX_REDISCOVERIES = 8
+
+
+LOGGER = logging.getLogger("shim")
+
+
+def log_compile(name: str, seconds: float) -> None:
+    """Log a compilation on the ``"shim"`` logger; a warning past ``config.compile_notice_seconds``."""
+    level = logging.WARNING if seconds > config.compile_notice_seconds else logging.INFO
+    LOGGER.log(level, "shim.jit: compiled %s in %.1f s (trace, compile and first run)", name, seconds)
 
 
 def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, in_shardings=None,
@@ -142,6 +159,12 @@ def jit(fn=None, *, static_argnums=(), static_argnames=(), donate=False, in_shar
     if fallback not in (None, "eager", "error", True, False):
         raise ValueError(f"shim.jit: fallback must be None, 'eager' or 'error', got {fallback!r}")
     if get_backend_name() == "numpy":
+        import importlib.util
+        if importlib.util.find_spec("numba") is None:
+            raise NumbaMissingError(
+                "shim.jit on the numpy backend compiles with Numba, which is not installed: "
+                "pip install 'shim-numpy[numba]' (or use the jax backend)",
+                reason="Numba is not installed", function="shim.jit")
         from .._numba import jit as numba_jit
         return numba_jit(fn, static_argnums=static_argnums, static_argnames=static_argnames,
                          donate=donate, fallback=fallback in ("eager", True), **numba_options)
@@ -212,6 +235,7 @@ class JitFunction:
     def __repr__(self) -> str:
         return f"<shim.jit of {getattr(self._fn, '__qualname__', self._fn)!r}>"
 
+    @scoped
     def __call__(self, *args, **kwargs):
         if not kwargs:
             try:
@@ -283,6 +307,7 @@ class JitFunction:
     # --- compiling ----------------------------------------------------------------------
 
     def _compile_and_run(self, call, old):
+        started = time.perf_counter()
         if old is not None and not old.check():
             self._warn_recompile(old)
         extra_reads, extra_writes, numbers = [], [], []
@@ -308,6 +333,7 @@ class JitFunction:
             if call.fast_key is not None:
                 entry.hot = hot_path(entry, call.fast_key)
                 self._hot = entry.hot or miss
+            log_compile(self.__name__, time.perf_counter() - started)
             return result
         raise RuntimeError(f"shim.jit: the arrays {self.__name__} touches kept changing while "
                            "tracing; does its Python control flow depend on something random?")

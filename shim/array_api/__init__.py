@@ -14,6 +14,7 @@ written in place and passed to NumPy functions.
 """
 import math as _math
 
+from .._config import scope_names as _scope_names
 from . import fft, linalg
 from ._base import DTYPES as _DTYPES
 from ._creation import *  # noqa: F401,F403
@@ -45,4 +46,5 @@ __all__ = ["__array_api_version__", "fft", "linalg", "e", "pi", "inf", "nan", "n
            *_DTYPES, *_creation_all, *_dtypes_all, *_elementwise_all, *_functions_all,
            *_extras_all]
 
-
+# Every function runs under shim's 64-bit setting (shim._config.scoped).
+_scope_names(globals(), __all__)

@@ -5,6 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._array import JaxArray, wrap
+from .._config import scope_names as _scope_names
 from ._base import check_dtype, place, value
 
 __all__ = ["fft", "ifft", "fftn", "ifftn", "rfft", "irfft", "rfftn", "irfftn", "hfft", "ihfft",
@@ -86,3 +87,7 @@ def fftshift(x, /, *, axes=None) -> JaxArray:
 def ifftshift(x, /, *, axes=None) -> JaxArray:
     """The inverse of :func:`fftshift`."""
     return wrap(jnp.fft.ifftshift(value(x), axes))
+
+
+# Every function runs under shim's 64-bit setting (shim._config.scoped).
+_scope_names(globals(), __all__)

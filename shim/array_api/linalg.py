@@ -5,6 +5,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._array import JaxArray, wrap
+from .._config import scope_names as _scope_names
 from ._base import check_dtype, result, value
 from ._functions import _common, matmul, matrix_transpose, tensordot, vecdot
 
@@ -150,3 +151,7 @@ class _EigResult(tuple):
 
     eigenvalues = property(lambda self: self[0])
     eigenvectors = property(lambda self: self[1])
+
+
+# Every function runs under shim's 64-bit setting (shim._config.scoped).
+_scope_names(globals(), __all__)
