@@ -47,6 +47,7 @@ from .._array import (
     JaxArray,
     dtype_token,
     is_root,
+    kept_sharding,
     root_value,
     to_jax,
     view_parts,
@@ -361,6 +362,9 @@ class JitFunction:
              random_state.DEFAULT]) if id(r) not in bound] if one_pass else []
         if one_pass and stand_ins:
             candidates += [stand_in for _, stand_in in stand_ins.values()]
+        if one_pass and (self._in_shardings is not None or self._out_shardings is not None or any(
+                kept_sharding(root_value(r)) is not None for r in (*arg_roots, *candidates))):
+            one_pass, candidates = False, []  # split arrays: the strict trace lays them out
         found = _Found()
         assigned = []
 

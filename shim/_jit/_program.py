@@ -238,6 +238,8 @@ class Traced:
 #: References to a state value held by its root, the list of values and getrefcount itself:
 #: a donated buffer with more is shared (``c = s.v.copy()``) and is copied before the call.
 _OWNED = 3
+
+
 def _constrained(values, shardings):
     """``values`` with each laid out as its sharding says (``None``: as XLA chooses)."""
     return [v if s is None else jax.lax.with_sharding_constraint(v, s)

@@ -85,7 +85,7 @@ _DOC = "docs/examples_corpus.md"
 def docstring_names() -> list[str]:
     """Qualified names whose docstrings make the corpus: one per distinct docstring."""
     names = [n for n in _callables.enumerate_callables()
-             if _callables.group_of(n) != "ufunc methods"]
+             if n.startswith("numpy.") and _callables.group_of(n) != "ufunc methods"]
     names += [f"numpy.ufunc.{m}" for m in _callables.UFUNC_METHODS]
     seen, unique = set(), []
     for name in names:
