@@ -81,3 +81,17 @@ def test_a_name_with_two_implementations_is_an_error(monkeypatch):
     monkeypatch.setattr(_jax_in, "IMPLEMENTATIONS", [*_jax_in.IMPLEMENTATIONS, duplicate])
     with pytest.raises(RuntimeError, match="numpy.sum has two implementations"):
         _registry._implementations()
+
+
+def test_show_config_takes_numpys_mode_argument(capsys):
+    import io
+
+    import shim
+    report = shim.show_config(mode="dicts")
+    assert report["x64"] is shim.config.x64 and report["backend"] == shim.get_backend_name()
+    assert shim.show_config() is None and "shim" in capsys.readouterr().out
+    stream = io.StringIO()
+    shim.show_config(file=stream)
+    assert "fallback" in stream.getvalue()
+    with pytest.raises(ValueError):
+        shim.show_config(mode="json")
