@@ -3,8 +3,8 @@
 ``test_markdown_is_the_rendering`` checks that the Markdown file is the
 rendering of the JSON file; ``test_sample_is_current`` re-runs a fixed sample
 of the docstrings (every :data:`STEP`-th one, and every :data:`RANDOM_STEP`-th
-of ``numpy.random``'s, whose kernels are slow to compile; at least 400
-examples, about two minutes on two cores), sharded
+of ``numpy.random``'s, whose kernels are slow to compile, less the
+:data:`UNSTABLE` ones; at least 400 examples, a few minutes on two cores), sharded
 so that pytest-xdist spreads them over its workers, and fails on any example
 whose outcome differs from the committed one. The full corpus is regenerated
 with ``python -m shim.compat_table --examples``. The remaining tests check
@@ -24,7 +24,7 @@ from shim.compat_table import _examples
 
 SHARDS = 12
 STEP = 2
-RANDOM_STEP = 8
+RANDOM_STEP = 4
 FOLDER = compat_table.DEFAULT_FOLDER
 REGENERATE = "regenerate with: python -m shim.compat_table --examples"
 
@@ -41,10 +41,20 @@ def committed_rows():
     return {row["name"]: row for row in _examples.parse_json(_committed("examples.json"))}
 
 
+#: Docstrings whose outcome is not the same on every run: a temporary file's name
+#: in the result, or a matplotlib plot that can pass its time budget on a busy machine.
+UNSTABLE = frozenset({"numpy.fromfile"})
+
+
+def _stable(name):
+    return name not in UNSTABLE and "matplotlib" not in _examples._docstring(name)
+
+
 def _sample():
     names = _examples.docstring_names()
     random = [n for n in names if n.startswith("numpy.random.")]
-    return [n for n in names if not n.startswith("numpy.random.")][::STEP] + random[::RANDOM_STEP]
+    sample = [n for n in names if not n.startswith("numpy.random.")][::STEP] + random[::RANDOM_STEP]
+    return [n for n in sample if _stable(n)]
 
 
 def test_markdown_is_the_rendering(committed_rows):
