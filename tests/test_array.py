@@ -17,7 +17,9 @@ A = np.arange(12.0).reshape(3, 4) - 5.5
 
 
 def test_construction_and_value():
-    for source in (A, A.tolist(), jnp.asarray(A), shim.asarray(A)):
+    with shim.config.x64_scope():         # plain JAX keeps its own 32-bit default outside
+        from_jax = jnp.asarray(A)
+    for source in (A, A.tolist(), from_jax, shim.asarray(A)):
         x = shim.JaxArray(source)
         assert isinstance(x.value, jax.Array)
         np.testing.assert_array_equal(np.asarray(x), A)

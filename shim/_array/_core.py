@@ -27,6 +27,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._config import scoped
 from .._errors import TRACED_VALUE, InteropError, TracingError
 from . import _indexing, _kernels
 from ._flags import Flags, c_strides
@@ -745,6 +746,7 @@ def _read_only() -> ValueError:
     return ValueError("assignment destination is read-only")
 
 
+@scoped
 def _from_numpy(array: np.ndarray, layout=None) -> JaxArray:
     if layout is None:
         return JaxArray(array)
