@@ -509,7 +509,10 @@ class _Converter(ast.NodeTransformer):
                      self._load_all(names), _tuple_const(names), self._where(node))
         return [true_fn, false_fn, *self._unpack(names, call, node)]
 
-    def visit_While(self, node):
+    def _loop_parts(self, node):
+        """What ``while`` and ``for`` share: the loop's id, its break and continue flag
+        names, whether it continues or returns, the enclosing return name, the
+        converted body and the flags the loop carries."""
         n = next(self._ids)
         brk, cnt = f"_shim_brk_{n}", f"_shim_cnt_{n}"
         has_break = _contains(node.body, ast.Break)
@@ -520,6 +523,10 @@ class _Converter(ast.NodeTransformer):
         body = self._block(node.body)
         self._loops.pop()
         flags = ([brk] if has_break or has_ret else []) + ([cnt] if has_cont else [])
+        return n, brk, cnt, has_cont, ret, has_ret, body, flags
+
+    def visit_While(self, node):
+        n, brk, cnt, has_cont, ret, has_ret, body, flags = self._loop_parts(node)
         names = self._carried(node.body, flags)
         if has_ret:
             names += [x for x in (ret, ret + "_f") if x not in names]
@@ -544,16 +551,7 @@ class _Converter(ast.NodeTransformer):
         return out
 
     def visit_For(self, node):
-        n = next(self._ids)
-        brk, cnt = f"_shim_brk_{n}", f"_shim_cnt_{n}"
-        has_break = _contains(node.body, ast.Break)
-        has_cont = _contains(node.body, ast.Continue)
-        ret = self._ret[-1] if self._ret else None
-        has_ret = bool(ret) and _contains(node.body, ast.Return, into_loops=True)
-        self._loops.append((brk, cnt))
-        body = self._block(node.body)
-        self._loops.pop()
-        flags = ([brk] if has_break or has_ret else []) + ([cnt] if has_cont else [])
+        n, brk, cnt, has_cont, ret, has_ret, body, flags = self._loop_parts(node)
         target_names = _assigned([ast.Assign(targets=[node.target], value=_const(None))])
         names = self._carried(node.body, [*target_names, *flags])
         if has_ret:
