@@ -8,13 +8,14 @@ C99 Annex G, uses the sign of a zero to choose the side. Each function here
 evaluates ``jax.numpy`` in the closed first quadrant, where it agrees with
 NumPy up to the signs of zeros, maps the value to the argument's quadrant by
 the function's symmetries (all six are conjugate-symmetric), and takes NumPy's
-values where a part of the argument is NaN.
+values, measured at import, where a part of the argument is NaN.
 """
 from __future__ import annotations
 
 import math
 
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 __all__ = ["BRANCH_CUT_SAFE"]
@@ -27,7 +28,7 @@ def _inverse(f, quadrant, nan_rule):
         x, y = z.real, z.imag
         w = f(lax.complex(jnp.abs(x), jnp.abs(y)))
         re, im = quadrant(x, y, jnp.abs(w.real), jnp.abs(w.imag))
-        nan_re, nan_im = nan_rule(x, y, lambda v: jnp.full_like(x, v))
+        nan_re, nan_im = nan_rule(x, y)
         any_nan = jnp.isnan(x) | jnp.isnan(y)
         return lax.complex(jnp.where(any_nan, nan_re, re), jnp.where(any_nan, nan_im, im))
     safe.__name__ = f.__name__
@@ -49,58 +50,54 @@ def _arccosh_quadrant(x, y, re, im):
     return re, jnp.copysign(jnp.where(jnp.signbit(x), math.pi - im, im), y)
 
 
-_NAN, _INF, _HALF_PI = math.nan, math.inf, math.pi / 2
-
-# NaN cases, as NumPy computes them (C99 Annex G, with NumPy's choice where the sign
-# of an infinity is unspecified). ``c(v)`` is a constant of the real dtype.
-
-
-def _arccos_nan(x, y, c):
-    re = jnp.where((x == 0) & jnp.isnan(y), c(_HALF_PI), c(_NAN))
-    im = jnp.where(jnp.isnan(x) & jnp.isinf(y), -y,
-                   jnp.where(jnp.isinf(x) & jnp.isnan(y), c(-_INF), c(_NAN)))
-    return re, im
+# Where a part of the argument is NaN, the value depends only on the other part's class
+# (NaN, +-inf, +-0, or finite of either sign), and C99 Annex G leaves some signs to the
+# implementation, which NumPy's versions choose differently. So the NaN cases are NumPy's
+# own: measured once, at import, on one representative of each class.
+_CLASS_VALUES = (math.nan, math.inf, -math.inf, 0.0, -0.0, 1.0, -1.0)
 
 
-def _arccosh_nan(x, y, c):
-    re = jnp.where(jnp.isinf(x) | jnp.isinf(y), c(_INF), c(_NAN))
-    return re, jnp.where((x == 0) & jnp.isnan(y), c(_HALF_PI), c(_NAN))
+def _part_class(v):
+    """Index of ``v``'s class in ``_CLASS_VALUES``, elementwise."""
+    finite = jnp.where(jnp.signbit(v), 6, 5)
+    zero = jnp.where(jnp.signbit(v), 4, 3)
+    return jnp.where(jnp.isnan(v), 0, jnp.where(v == math.inf, 1, jnp.where(
+        v == -math.inf, 2, jnp.where(v == 0, zero, finite))))
 
 
-def _arcsin_nan(x, y, c):
-    re = jnp.where((x == 0) & jnp.isnan(y), x, c(_NAN))
-    im = jnp.where(jnp.isnan(x) & jnp.isinf(y), y,
-                   jnp.where(jnp.isinf(x) & jnp.isnan(y), c(_INF), c(_NAN)))
-    return re, im
+def _numpy_nan_cases(name):
+    """NumPy's ``name`` at NaN + i*c and c + i*NaN for each class representative c:
+    (real parts, imaginary parts), indexed as ``_nan_case_index`` does."""
+    points = [complex(math.nan, c) for c in _CLASS_VALUES] + \
+             [complex(c, math.nan) for c in _CLASS_VALUES]
+    with np.errstate(all="ignore"):
+        values = getattr(np, name)(np.array(points, dtype=np.complex128))
+    return tuple(values.real.tolist()), tuple(values.imag.tolist())
 
 
-def _arcsinh_nan(x, y, c):
-    re = jnp.where(jnp.isinf(x) & jnp.isnan(y), x,
-                   jnp.where(jnp.isnan(x) & jnp.isinf(y), c(_INF), c(_NAN)))
-    return re, jnp.where(jnp.isnan(x) & (y == 0), y, c(_NAN))
+def _nan_case_index(x, y):
+    return jnp.where(jnp.isnan(x), _part_class(y), len(_CLASS_VALUES) + _part_class(x))
 
 
-def _arctan_nan(x, y, c):
-    inf_x = jnp.isinf(x) & jnp.isnan(y)
-    re = jnp.where(inf_x, jnp.copysign(c(_HALF_PI), x), c(_NAN))
-    im = jnp.where(jnp.isnan(x) & (jnp.isinf(y) | (y == 0)), jnp.copysign(c(0.0), y),
-                   jnp.where(inf_x, c(0.0), c(_NAN)))
-    return re, im
+def _nan_rule(name):
+    real, imag = _numpy_nan_cases(name)
+
+    def rule(x, y):
+        index = _nan_case_index(x, y)
+        return (jnp.asarray(real, x.dtype)[index], jnp.asarray(imag, x.dtype)[index])
+    return rule
 
 
-def _arctanh_nan(x, y, c):
-    inf_y = jnp.isnan(x) & jnp.isinf(y)
-    re = jnp.where(((x == 0) | jnp.isinf(x)) & jnp.isnan(y), jnp.copysign(c(0.0), x),
-                   jnp.where(inf_y, c(0.0), c(_NAN)))
-    return re, jnp.where(inf_y, jnp.copysign(c(_HALF_PI), y), c(_NAN))
+def _safe(name, quadrant):
+    return _inverse(getattr(jnp, name), quadrant, _nan_rule(name))
 
 
 #: ``jax.numpy`` function name -> its complex version with NumPy's cuts and NaN cases.
 BRANCH_CUT_SAFE = {
-    "arccos": _inverse(jnp.arccos, _arccos_quadrant, _arccos_nan),
-    "arccosh": _inverse(jnp.arccosh, _arccosh_quadrant, _arccosh_nan),
-    "arcsin": _inverse(jnp.arcsin, _signs_of_argument, _arcsin_nan),
-    "arcsinh": _inverse(jnp.arcsinh, _signs_of_argument, _arcsinh_nan),
-    "arctan": _inverse(jnp.arctan, _signs_of_argument, _arctan_nan),
-    "arctanh": _inverse(jnp.arctanh, _signs_of_argument, _arctanh_nan),
+    "arccos": _safe("arccos", _arccos_quadrant),
+    "arccosh": _safe("arccosh", _arccosh_quadrant),
+    "arcsin": _safe("arcsin", _signs_of_argument),
+    "arcsinh": _safe("arcsinh", _signs_of_argument),
+    "arctan": _safe("arctan", _signs_of_argument),
+    "arctanh": _safe("arctanh", _signs_of_argument),
 }

@@ -96,8 +96,11 @@ _INTEGER_LOOPS = {np.floor_divide: _int_floor_divide, np.divmod: _int_divmod,
 
 def _float_floor_divide(a, b):
     # A zero quotient has the sign of a / b in NumPy (-0.0 // 1.0 is -0.0); jax.numpy's is +0.
+    # Division by zero gives a / b (+-inf, or NaN for 0 // 0), as in NumPy.
     q = jnp.floor_divide(a, b)
-    return jnp.where(q == 0, jnp.copysign(jnp.zeros_like(q), a / b), q)
+    quotient = a / b
+    q = jnp.where(q == 0, jnp.copysign(jnp.zeros_like(q), quotient), q)
+    return jnp.where(b == 0, quotient, q)
 
 
 def _float_remainder(a, b):
