@@ -11,7 +11,8 @@ The rows are independent, so they run in worker processes (``--processes``).
 
 ``python -m shim.compat_table --examples`` runs NumPy's docstring examples on
 shim instead (:mod:`._examples`) and writes ``compat_table/examples.md`` and
-``.json``.
+``.json``; ``--examples --update NAME...`` reruns only those docstrings and
+merges their rows into the committed files.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ import multiprocessing
 import os
 from pathlib import Path
 
-__all__ = ["generate", "generate_examples", "write", "main", "OUTPUTS"]
+__all__ = ["generate", "generate_examples", "update_examples", "write", "main", "OUTPUTS"]
 
 #: The generated files, relative to the output folder.
 OUTPUTS = ("numpy_api.md", "numpy_api.rst", "numpy_api.json")
@@ -61,6 +62,25 @@ def generate_examples(processes: int | None = None,
     from . import _examples
     names = _examples.docstring_names() if names is None else list(names)
     return _examples.render(_run_rows(_examples.run_row, names, processes))
+
+
+def update_examples(names: list[str], processes: int | None = None,
+                    folder: Path | str = DEFAULT_FOLDER) -> dict[str, str]:
+    """Rerun the docstrings ``names`` and merge their rows into ``folder``'s ``examples.json``.
+
+    Returns ``{file name: text}`` like :func:`generate_examples`; the other rows
+    are those committed, so the result equals a full run only where nothing else
+    changed (a full run is the check).
+    """
+    from . import _examples
+    path = Path(folder) / "examples.json"
+    rows = {r["name"]: r for r in _examples.parse_json(path.read_text(encoding="utf-8"))}
+    unknown = sorted(set(names) - set(_examples.docstring_names()))
+    if unknown:
+        raise ValueError(f"not docstring names: {', '.join(unknown)}")
+    for row in _run_rows(_examples.run_row, list(names), processes):
+        rows[row["name"]] = row
+    return _examples.render(list(rows.values()))
 
 
 def _run_rows(run_row, names, processes):
@@ -107,8 +127,16 @@ def main(argv: list[str] | None = None) -> int:
                         help="run NumPy's docstring examples instead (compat_table/examples.*)")
     parser.add_argument("--processes", type=int, default=None, help="worker processes")
     parser.add_argument("--out", default=str(DEFAULT_FOLDER), help="output folder")
+    parser.add_argument("--update", action="store_true",
+                        help="with --examples and names: rerun those docstrings and merge their "
+                             "rows into the committed examples.json and .md")
     parser.add_argument("names", nargs="*", help="only these qualified names (printed, not written)")
     options = parser.parse_args(argv)
+    if options.update:
+        if not (options.examples and options.names):
+            parser.error("--update needs --examples and at least one name")
+        write(update_examples(options.names, options.processes, options.out), options.out)
+        return 0
     texts = (generate_examples if options.examples else generate)(options.processes,
                                                                   options.names or None)
     if options.names:
